@@ -1,0 +1,86 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One package, one `d4` binary; library modules follow the pipeline stages (see README "Layout").
+let package = Package(
+    name: "d4",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "d4", targets: ["d4"]),
+        .library(name: "D4Protocol", targets: ["D4Protocol"]),
+        .library(name: "PacketCapture", targets: ["PacketCapture"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // zlib from the system (zlib1g-dev): gzip for pcap input and archive rotation.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // AF_PACKET socket setup for live capture (structures Swift's Glibc does not export).
+        .target(name: "CPacketSocket"),
+        // Wire format: frame header, types, meta header, signer/verifier, streaming decoder.
+        .target(name: "D4Protocol", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // pcap/pcapng reading and writing, zero-copy packet dissection. No libpcap.
+        .target(name: "PacketCapture", dependencies: ["CZlib"]),
+        // Backscatter classification, attack tracking, botnet-capacity counters, reports.
+        .target(name: "D4Analysis", dependencies: ["PacketCapture"]),
+        // Per-type stream files on disk: pcap re-assembly with rotation and gzip, line-exact text.
+        .target(name: "D4Archive", dependencies: ["CZlib", "PacketCapture"]),
+        // The one Store interface and its embedded SQLite implementation (GRDB).
+        .target(name: "D4Store", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // TLS helpers shared by sensor and server: self-signed certificates, pinning, contexts.
+        .target(name: "D4TLS", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The sensor: sources, framing, destinations, reconnect, spool.
+        .target(name: "D4Sensor", dependencies: [
+            "D4Protocol", "D4TLS", "PacketCapture", "CPacketSocket",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "d4", dependencies: [
+            "D4Protocol", "D4Sensor", "D4TLS", "PacketCapture",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
+
+        // Shared by the test targets: locating ../shared, the reference vectors, seeded randomness.
+        .target(name: "D4TestSupport", path: "Tests/D4TestSupport"),
+        .testTarget(name: "D4ProtocolTests", dependencies: ["D4Protocol", "D4TestSupport"]),
+        .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
+        .testTarget(name: "D4AnalysisTests", dependencies: ["D4Analysis", "PacketCapture"]),
+        .testTarget(name: "D4ArchiveTests", dependencies: ["D4Archive", "PacketCapture"]),
+        .testTarget(name: "D4StoreTests", dependencies: ["D4Store"]),
+        .testTarget(name: "D4SensorTests", dependencies: [
+            "D4Sensor", "D4Protocol", "D4TLS", "D4TestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
+    ]
+)

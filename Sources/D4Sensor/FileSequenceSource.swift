@@ -5,15 +5,18 @@ import PacketCapture
 ///
 /// Like the reference client it makes one frame per read(2), so a regular file gives full snaplen
 /// frames and a pipe gives what each read returns. With `mergePcapFiles`, a file after the first
-/// whose pcap global header equals the first one's continues the same pcap stream (its header is
+/// whose pcap global header equals the stream's continues the same pcap stream (its header is
 /// skipped); a file with another header starts a new session.
 public final class FileSequenceSource: ByteSource {
     private var pending: [String]
     private let mergePcapFiles: Bool
     private var descriptor: Int32 = -1
+    private let isStreamDescriptor: Bool
     private var currentPath = ""
-    private var streamHeader: [UInt8]?
-    /// Header bytes already read from the next file, to be sent before the rest of it.
+    /// The global header of the pcap stream being sent (bytes seen so far, up to 24).
+    private var streamHeader: [UInt8] = []
+    private var capturingHeader = false
+    /// Bytes already read from the current file (its header) that go out before the rest of it.
     private var carry: [UInt8] = []
     /// Called with each path once it has been read to its end.
     public var onFileCompleted: ((String) -> Void)?
@@ -22,6 +25,7 @@ public final class FileSequenceSource: ByteSource {
     public init(paths: [String], mergePcapFiles: Bool) throws {
         self.mergePcapFiles = mergePcapFiles
         pending = paths
+        isStreamDescriptor = false
     }
 
     /// An already open descriptor (stdin, a pipe), read until its end; not closed by the source.
@@ -33,25 +37,29 @@ public final class FileSequenceSource: ByteSource {
         isStreamDescriptor = true
     }
 
-    private var isStreamDescriptor = false
-
     deinit { if descriptor >= 0, !isStreamDescriptor { close(descriptor) } }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> SourceRead {
         while true {
-            if !carry.isEmpty {
-                let count = min(carry.count, buffer.count)
-                carry.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: count) }
-                carry.removeFirst(count)
-                return .bytes(count)
-            }
             if descriptor < 0 {
                 guard !pending.isEmpty else { return .endOfInput }
                 if let boundary = try openNext() { return boundary }
                 continue
             }
-            let count = try readRetrying(descriptor, buffer, path: currentPath)
-            if count > 0 { return .bytes(count) }
+            // A carried header goes first, and the same read fills the rest of the buffer.
+            var filled = 0
+            if !carry.isEmpty {
+                filled = min(carry.count, buffer.count)
+                carry.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: filled) }
+                carry.removeFirst(filled)
+                if filled == buffer.count { return .bytes(filled) }
+            }
+            let count = try readRetrying(descriptor, UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]), path: currentPath)
+            if capturingHeader, count > 0 {
+                streamHeader += buffer[filled ..< filled + min(count, PcapFileHeader.size - streamHeader.count)]
+                capturingHeader = streamHeader.count < PcapFileHeader.size
+            }
+            if count + filled > 0 { return .bytes(count + filled) }
             if isStreamDescriptor { return .endOfInput }
             close(descriptor)
             descriptor = -1
@@ -67,18 +75,16 @@ public final class FileSequenceSource: ByteSource {
         descriptor = fd
         currentPath = path
         guard mergePcapFiles else { return nil }
+        if streamHeader.isEmpty {
+            // First file of the stream: send it untouched, remembering its header on the way.
+            capturingHeader = true
+            return nil
+        }
         var header = [UInt8](repeating: 0, count: PcapFileHeader.size)
         let count = try header.withUnsafeMutableBytes { try readFully(fd, $0, path: path) }
         header.removeLast(header.count - count)
-        defer { carry = header }
-        guard let first = streamHeader else {
-            streamHeader = header
-            return nil
-        }
-        if header == first {
-            header = []  // same link type and format: continue the stream without a second header
-            return nil
-        }
+        if header == streamHeader { return nil }  // same format and link type: continue without it
+        carry = header
         streamHeader = header
         return .endOfSession
     }

@@ -27,13 +27,15 @@ public final class FolderSource: ByteSource {
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> SourceRead {
-        while !stop.isStopped {
+        while true {
+            // A batch is finished even when a stop is asked: a half-sent file would be sent again.
             if let source = current {
                 let outcome = try source.read(into: buffer)
                 if outcome != .endOfInput { return outcome }
                 current = nil
                 continue
             }
+            guard !stop.isStopped else { return .endOfInput }
             let ready = try readyFiles()
             if ready.isEmpty {
                 Thread.sleep(forTimeInterval: pollInterval)
@@ -48,7 +50,6 @@ public final class FolderSource: ByteSource {
             if startedAny, mergePcapFiles { return .endOfSession }
             startedAny = true
         }
-        return .endOfInput
     }
 
     private func readyFiles() throws -> [String] {

@@ -5,7 +5,7 @@ import NIOCore
 import NIOPosix
 
 /// Wires a source, the framer and a destination together: `d4 sensor` in one object.
-public final class SensorRunner {
+public final class SensorRunner: Sendable {
     public struct Report: Sendable, Equatable {
         public var frames = 0
         public var payloadBytes = 0

@@ -77,7 +77,7 @@ public final class Uplink {
                 outcome = try await connectAndSend(frames: frames)
             } catch {
                 let delay = backoff.nextDelay()
-                logger.warning("cannot reach \(host):\(port): \(Self.describe(error)); retrying in \(delay)")
+                logger.warning("cannot reach \(host):\(port): \(Self.describe(error)); retrying in \(Self.format(delay))")
                 nextAttempt = ContinuousClock.now + delay
                 continue
             }
@@ -89,7 +89,7 @@ public final class Uplink {
             case .lost(let reason):
                 resumeMidStream = true
                 let delay = backoff.nextDelay()
-                logger.warning("connection to \(host):\(port) lost (\(reason)); reconnecting in \(delay)",
+                logger.warning("connection to \(host):\(port) lost (\(reason)); reconnecting in \(Self.format(delay))",
                                metadata: ["spooled": "\(spool.frameCount)"])
                 nextAttempt = ContinuousClock.now + delay
             case .stopped:
@@ -144,19 +144,35 @@ public final class Uplink {
         let tls = tlsContext
         let trust = settings.trust
         let host = self.host
-        let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(.nanoseconds(Int64(settings.connectTimeout.components.seconds) * 1_000_000_000))
-            .channelOption(.allowRemoteHalfClosure, value: true)
-            .connect(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tls {
-                        try channel.pipeline.syncOperations.addHandler(try trust.makeClientHandler(context: tls, hostname: host))
+        let handshake = group.any().makePromise(of: Void.self)
+        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        do {
+            channel = try await ClientBootstrap(group: group)
+                .connectTimeout(.nanoseconds(Int64(settings.connectTimeout.components.seconds) * 1_000_000_000))
+                .channelOption(.allowRemoteHalfClosure, value: true)
+                .connect(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandler(try trust.makeClientHandler(context: tls, hostname: host))
+                            try channel.pipeline.syncOperations.addHandler(HandshakeCompletion(promise: handshake))
+                        } else {
+                            handshake.succeed(())
+                        }
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                            wrappingChannelSynchronously: channel,
+                            configuration: .init(isOutboundHalfClosureEnabled: true))
                     }
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(isOutboundHalfClosureEnabled: true))
                 }
-            }
+        } catch {
+            handshake.fail(error)
+            throw error
+        }
+        do {
+            try await handshake.futureResult.get()
+        } catch {
+            try? await channel.channel.close()
+            throw error
+        }
         report.connections += 1
         logger.info("connected to \(host):\(port)", metadata: ["spooled": "\(spool.frameCount)"])
         let peerClosed = PeerClosedFlag()
@@ -286,6 +302,11 @@ public final class Uplink {
     }
 
     private func timestamp() -> UInt64 { settings.fixedTimestamp ?? UInt64(time(nil)) }
+
+    static func format(_ delay: Duration) -> String {
+        let milliseconds = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
+        return milliseconds < 1000 ? "\(milliseconds) ms" : String(format: "%.1f s", Double(milliseconds) / 1000)
+    }
 
     static func describe(_ error: any Error) -> String {
         if let ssl = error as? NIOSSLError { return "TLS: \(ssl)" }

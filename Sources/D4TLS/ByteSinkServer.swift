@@ -17,7 +17,7 @@ public final class ByteSinkServer: Sendable {
                              onBytes: @escaping @Sendable (Int, ByteBuffer) -> Void,
                              onClose: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> ByteSinkServer {
         let context = try identity?.makeServerContext()
-        let counter = ConnectionCounter()
+        let connections = ConnectionRegistry()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -27,28 +27,44 @@ public final class ByteSinkServer: Sendable {
                     if let context {
                         try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
                     }
-                    try child.pipeline.syncOperations.addHandler(SinkHandler(id: counter.next(), onBytes: onBytes, onClose: onClose))
+                    let id = connections.add(child)
+                    try child.pipeline.syncOperations.addHandler(SinkHandler(id: id, onBytes: onBytes, onClose: { id in
+                        connections.remove(id)
+                        onClose(id)
+                    }))
                 }
             }
             .bind(host: host, port: port).get()
-        return ByteSinkServer(port: channel.localAddress?.port ?? port, channel: channel)
+        return ByteSinkServer(port: channel.localAddress?.port ?? port, channel: channel, connections: connections)
     }
 
-    private init(port: Int, channel: Channel) {
+    private let connections: ConnectionRegistry
+
+    private init(port: Int, channel: Channel, connections: ConnectionRegistry) {
         self.port = port
         self.channel = channel
+        self.connections = connections
     }
 
+    /// Stops listening and drops every open connection at once (like a server that dies).
     public func close() async throws {
         try await channel.close()
+        for child in connections.all() { try? await child.close() }
     }
 }
 
-private final class ConnectionCounter: @unchecked Sendable {
-    // Only touched from child channel initializers, serialized by the lock.
-    private let lock = NIOLock()
-    private var value = 0
-    func next() -> Int { lock.withLock { value += 1; return value } }
+/// Open connections by id, so `close()` can drop them all.
+private final class ConnectionRegistry: Sendable {
+    private let state = NIOLockedValueBox<(next: Int, channels: [Int: Channel])>((0, [:]))
+    func add(_ channel: Channel) -> Int {
+        state.withLockedValue { state in
+            state.next += 1
+            state.channels[state.next] = channel
+            return state.next
+        }
+    }
+    func remove(_ id: Int) { state.withLockedValue { _ = $0.channels.removeValue(forKey: id) } }
+    func all() -> [Channel] { state.withLockedValue { Array($0.channels.values) } }
 }
 
 private final class SinkHandler: ChannelInboundHandler {

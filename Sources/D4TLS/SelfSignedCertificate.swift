@@ -24,8 +24,10 @@ public struct SelfSignedCertificate: Sendable {
         }
         let now = Date()
         let extensions = try Certificate.Extensions {
-            Critical(BasicConstraints.notCertificateAuthority)
-            Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
+            // Marked as its own authority (path length 0), like `openssl req -x509` does, so a sensor can
+            // trust it either by fingerprint (--pin) or as a CA file (--ca cert.pem).
+            Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+            Critical(KeyUsage(digitalSignature: true, keyEncipherment: true, keyCertSign: true))
             try ExtendedKeyUsage([.serverAuth, .clientAuth])
             SubjectAlternativeNames(alternativeNames)
         }

@@ -5,6 +5,7 @@ public enum TLSSetupError: Error, CustomStringConvertible, Sendable {
     case invalidFingerprint(String)
     case fingerprintMismatch(expected: CertificateFingerprint, presented: CertificateFingerprint)
     case noPeerCertificate
+    case closedDuringHandshake
 
     public var description: String {
         switch self {
@@ -18,6 +19,8 @@ public enum TLSSetupError: Error, CustomStringConvertible, Sendable {
             return "server certificate fingerprint \(presented) does not match the pinned \(expected)"
         case .noPeerCertificate:
             return "the server presented no certificate"
+        case .closedDuringHandshake:
+            return "the connection closed before the TLS handshake completed"
         }
     }
 }

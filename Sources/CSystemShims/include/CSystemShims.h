@@ -1,0 +1,19 @@
+#ifndef D4_CSYSTEMSHIMS_H
+#define D4_CSYSTEMSHIMS_H
+
+#include <stdio.h>
+
+/// Opens an AF_PACKET raw socket receiving every protocol on interface `ifindex`.
+/// Returns the descriptor, or -errno on failure. Linux only; elsewhere returns -ENOSYS.
+int d4_open_packet_socket(unsigned int ifindex);
+
+/// The C library's stdout stream (Swift 6 cannot touch the global `stdout` variable safely).
+static inline FILE *d4_stdout(void) { return stdout; }
+
+/// Installs SIGINT/SIGTERM handlers that only set a flag (async-signal-safe); the program polls it.
+void d4_install_stop_handlers(void);
+
+/// How many stop signals arrived so far.
+int d4_stop_signals_received(void);
+
+#endif

@@ -1,0 +1,114 @@
+import PacketCapture
+
+/// The whole analysis of a telescope's packets, one packet at a time: dissect (for raw records),
+/// classify, track attacks, count botnet capacity. The same code serves `d4 analyze` (files) and the
+/// server (live frames): no assumption of a whole file, bounded state throughout.
+public struct TelescopeAnalyzer: Sendable {
+    public struct Configuration: Sendable, Hashable {
+        public var classifier: ClassifierConfiguration
+        public var tracker: AttackTrackerConfiguration
+        public var topPortCount: Int
+        public var maximumBotnetSources: Int
+        /// Capture-time interval between two idle-timeout sweeps of the attack tracker.
+        public var expiryInterval: Double
+        /// Whether to run the botnet-capacity counters (distinct scanners per port cost one table
+        /// lookup per scan packet; a live attack feed can do without).
+        public var countsBotnets: Bool
+
+        public init(classifier: ClassifierConfiguration = ClassifierConfiguration(),
+                    tracker: AttackTrackerConfiguration = AttackTrackerConfiguration(),
+                    topPortCount: Int = 10, maximumBotnetSources: Int = 1_000_000, expiryInterval: Double = 1,
+                    countsBotnets: Bool = true) {
+            self.classifier = classifier
+            self.tracker = tracker
+            self.topPortCount = topPortCount
+            self.maximumBotnetSources = maximumBotnetSources
+            self.expiryInterval = expiryInterval
+            self.countsBotnets = countsBotnets
+        }
+    }
+
+    public let configuration: Configuration
+    public private(set) var classifier: BackscatterClassifier
+    public private(set) var tracker: AttackTracker
+    public private(set) var botnets: BotnetCapacityCounter
+    public private(set) var counts = ClassificationCounts()
+    /// Distinct destinations, to estimate the monitored space when it is not configured.
+    public private(set) var destinations = DistinctAddressEstimator()
+    /// Latest capture time seen (inputs may be slightly out of order).
+    public private(set) var clock: Double = -.infinity
+    public private(set) var firstPacketTime: Double?
+    private var nextExpiry: Double = -.infinity
+    private let estimatesMonitoredSpace: Bool
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        estimatesMonitoredSpace = configuration.classifier.monitored == nil
+        classifier = BackscatterClassifier(configuration: configuration.classifier)
+        let share: MonitoredShare = configuration.classifier.monitored.map { .configured(addresses: $0.addressCount) }
+            ?? .unknown
+        tracker = AttackTracker(configuration: configuration.tracker, monitoredShare: share)
+        botnets = BotnetCapacityCounter(topPortCount: configuration.topPortCount,
+                                        maximumExactSources: configuration.maximumBotnetSources)
+    }
+
+    /// The share used for extrapolation right now.
+    public var monitoredShare: MonitoredShare { tracker.monitoredShare }
+
+    /// Dissects and analyses one capture record.
+    @inline(__always)
+    public mutating func observe(record: CaptureRecord, onEvent: (AttackEvent) -> Void) {
+        let time = CaptureTime.sanitized(Double(record.timestampSeconds) + Double(record.timestampNanoseconds) * 1e-9,
+                                         fallback: clock)
+        switch PacketDissector.dissect(linkType: record.linkType, bytes: record.bytes) {
+        case .packet(let packet):
+            observe(packet, at: time, onEvent: onEvent)
+        case .notIP:
+            counts.countNotIP()
+        case .unsupportedLinkType:
+            counts.countUnsupportedLinkType()
+        case .malformed(let reason):
+            counts.countMalformed(reason)
+        }
+    }
+
+    /// Analyses one dissected packet seen at `time` (seconds since the epoch).
+    @inline(__always)
+    public mutating func observe(_ packet: DissectedPacket, at rawTime: Double, onEvent: (AttackEvent) -> Void) {
+        let time = CaptureTime.sanitized(rawTime, fallback: clock)
+        if firstPacketTime == nil { firstPacketTime = time }
+        if time > clock { clock = time }
+        if clock >= nextExpiry { sweep(onEvent: onEvent) }
+        let verdict = classifier.classify(packet, at: time)
+        counts.count(verdict)
+        if estimatesMonitoredSpace { destinations.insert(packet.destination) }
+        tracker.observe(packet, classification: verdict, at: time, onEvent: onEvent)
+        if configuration.countsBotnets { botnets.observe(packet, classification: verdict, at: time) }
+    }
+
+    /// Closes attacks idle at `now` (live use: call from a timer when no packet arrives).
+    public mutating func expire(now: Double, onEvent: (AttackEvent) -> Void) {
+        let now = CaptureTime.sanitized(now, fallback: clock)
+        if now > clock { clock = now }
+        sweep(onEvent: onEvent)
+    }
+
+    /// End of input: closes every flow and the open botnet periods.
+    public mutating func finish(onEvent: (AttackEvent) -> Void) -> BotnetCapacityReport {
+        refreshShare()
+        tracker.closeAll(onEvent: onEvent)
+        return botnets.finish()
+    }
+
+    private mutating func sweep(onEvent: (AttackEvent) -> Void) {
+        refreshShare()
+        tracker.expire(now: clock, onEvent: onEvent)
+        nextExpiry = clock + configuration.expiryInterval
+    }
+
+    private mutating func refreshShare() {
+        guard configuration.classifier.monitored == nil else { return }
+        let estimate = destinations.estimate
+        tracker.monitoredShare = estimate > 0 ? .estimatedFromDestinations(addresses: estimate) : .unknown
+    }
+}

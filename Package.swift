@@ -25,7 +25,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // AF_PACKET socket setup for live capture (structures Swift's Glibc does not export).
-        .target(name: "CPacketSocket"),
+        .target(name: "CSystemShims"),
         // Wire format: frame header, types, meta header, signer/verifier, streaming decoder.
         .target(name: "D4Protocol", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
@@ -42,6 +42,21 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Named, bounded analyzer queues fed by ingest; external consumers over a Unix socket.
+        .target(name: "D4Queues", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        // The server's front: TLS listener, per-connection rules, archive and queue hand-off, statistics.
+        .target(name: "D4Ingest", dependencies: [
+            "D4Protocol", "D4Store", "D4Archive", "D4Queues", "D4TLS",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // TLS helpers shared by sensor and server: self-signed certificates, pinning, contexts.
         .target(name: "D4TLS", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
@@ -55,14 +70,14 @@ let package = Package(
         ]),
         // The sensor: sources, framing, destinations, reconnect, spool.
         .target(name: "D4Sensor", dependencies: [
-            "D4Protocol", "D4TLS", "PacketCapture", "CPacketSocket",
+            "D4Protocol", "D4TLS", "PacketCapture", "CSystemShims",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "d4", dependencies: [
-            "D4Protocol", "D4Sensor", "D4TLS", "PacketCapture",
+            "D4Protocol", "D4Sensor", "D4TLS", "PacketCapture", "CSystemShims", "D4Analysis", "D4Archive", "D4Store", "D4Queues", "D4Ingest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -73,10 +88,25 @@ let package = Package(
         // Shared by the test targets: locating ../shared, the reference vectors, seeded randomness.
         .target(name: "D4TestSupport", path: "Tests/D4TestSupport"),
         .testTarget(name: "D4ProtocolTests", dependencies: ["D4Protocol", "D4TestSupport"]),
-        .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
+        .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"], exclude: ["FuzzCorpus"]),
         .testTarget(name: "D4AnalysisTests", dependencies: ["D4Analysis", "PacketCapture"]),
         .testTarget(name: "D4ArchiveTests", dependencies: ["D4Archive", "PacketCapture"]),
         .testTarget(name: "D4StoreTests", dependencies: ["D4Store"]),
+        .testTarget(name: "D4QueuesTests", dependencies: [
+            "D4Queues",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        .testTarget(name: "D4CLITests", dependencies: ["D4Store"]),
+        .testTarget(name: "D4IngestTests", dependencies: [
+            "D4Ingest", "D4Protocol", "D4Store", "D4Archive", "D4Queues", "D4TLS", "D4Sensor", "D4TestSupport", "PacketCapture", "CZlib",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "D4SensorTests", dependencies: [
             "D4Sensor", "D4Protocol", "D4TLS", "D4TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,4 @@
-import CPacketSocket
+import CSystemShims
 import Foundation
 import PacketCapture
 

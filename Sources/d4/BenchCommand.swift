@@ -6,5 +6,5 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput of the real code paths (build with -c release).",
-        subcommands: [BenchSensorCommand.self])
+        subcommands: [BenchSensorCommand.self, BenchIngestCommand.self, BenchAnalyzeCommand.self])
 }

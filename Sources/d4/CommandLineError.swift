@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSystemShims
 import Foundation
 
 /// Prints `d4 <command>: error: …` on stderr and exits with status 2 (bad configuration) — a clear
@@ -10,4 +11,9 @@ func fail(_ command: String, _ error: any Error) -> ExitCode {
 
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Makes stdout line-buffered even when it is a pipe, so scripts see each printed line at once.
+func lineBufferStandardOutput() {
+    setvbuf(d4_stdout(), nil, _IOLBF, 0)
 }

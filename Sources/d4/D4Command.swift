@@ -11,5 +11,6 @@ struct D4Command: AsyncParsableCommand {
         over TLS; the server checks, stores and analyses them. Wire-compatible with CIRCL's D4 clients
         and servers.
         """,
-        subcommands: [SensorCommand.self, BenchCommand.self])
+        subcommands: [ServerCommand.self, SensorCommand.self, AnalyzeCommand.self, SensorsCommand.self, BlocklistCommand.self,
+                      TypesCommand.self, UsersCommand.self, QueueCommand.self, BenchCommand.self])
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
+import CSystemShims
 import D4Protocol
 import D4Sensor
-import Dispatch
 import Foundation
 import Logging
 import NIOPosix
@@ -110,8 +110,8 @@ struct SensorCommand: AsyncParsableCommand {
         case (_, .tls), (_, .tcp), (.folder, _), (.tail, _), (.interface, _): stopsCleanly = true
         default: stopsCleanly = false
         }
-        let signals = stopsCleanly ? installStopSignals(runner.stop) : []
-        defer { signals.forEach { $0.cancel() } }
+        let signals = stopsCleanly ? installStopSignals(runner.stop) : nil
+        defer { signals?.cancel() }
         do {
             switch settings.destination {
             case .standardOutput:
@@ -133,13 +133,17 @@ struct SensorCommand: AsyncParsableCommand {
     }
 }
 
-/// SIGINT/SIGTERM ask the sensor to stop cleanly (spool what is queued) instead of dying.
-func installStopSignals(_ stop: StopSignal) -> [DispatchSourceSignal] {
-    [SIGINT, SIGTERM].map { number in
-        signal(number, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler { stop.stop() }
-        source.resume()
-        return source
+/// SIGINT/SIGTERM ask the sensor or server to stop cleanly instead of dying: a C handler counts the
+/// signal, a task turns the count into `stop`. Cancel the returned task when done.
+func installStopSignals(_ stop: StopSignal) -> Task<Void, Never> {
+    d4_install_stop_handlers()
+    return Task.detached {
+        while !Task.isCancelled {
+            if d4_stop_signals_received() > 0 {
+                stop.stop()
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
     }
 }

@@ -23,7 +23,7 @@ final class StdoutStreamTests: XCTestCase {
 
     /// The issue's own check: the real binary, a config directory, stdin redirected from the file.
     func testBinaryReproducesVectorFromStdin() throws {
-        let binary = try d4Binary()
+        let binary = try d4Executable()
         let vector = ReferenceVector.all[2]
         let output = try runProcess(binary, ["sensor", "-c", vector.configDirectory.path, "--fixed-timestamp", "1704067200"], stdin: vector.input)
         XCTAssertEqual(output.status, 0, output.stderr)
@@ -41,14 +41,14 @@ final class StdoutStreamTests: XCTestCase {
         var environment = ProcessInfo.processInfo.environment
         environment["TZ"] = "UTC"
         let output = try runProcess(URL(fileURLWithPath: faketime),
-                             ["-f", "@2024-01-01 00:00:00", try d4Binary().path, "sensor", "-c", vector.configDirectory.path],
+                             ["-f", "@2024-01-01 00:00:00", try d4Executable().path, "sensor", "-c", vector.configDirectory.path],
                              stdin: vector.input, environment: environment)
         XCTAssertEqual(output.status, 0, output.stderr)
         XCTAssertEqual(output.stdout, try vector.stream)
     }
 
     func testBinaryRefusesBadSettingsWithAClearMessage() throws {
-        let binary = try d4Binary()
+        let binary = try d4Executable()
         let empty = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: empty) }
         let output = try runProcess(binary, ["sensor", "--uuid", "3c7e5b2a-9f1d-4e8a-b6c4-2d5f8a1e9b07", "--snaplen", "70000", "--key", "k"],
@@ -126,39 +126,6 @@ func decodeFrames(_ bytes: [UInt8]) throws -> [Frame] {
     while let frame = try decoder.nextFrame(from: &buffer) { frames.append(frame) }
     XCTAssertEqual(buffer.readableBytes, 0, "trailing bytes")
     return frames
-}
-
-/// The `d4` executable built beside the test bundle.
-func d4Binary() throws -> URL {
-    var directory = Bundle(for: StdoutStreamTests.self).bundleURL.deletingLastPathComponent()
-    for _ in 0 ..< 3 {
-        let candidate = directory.appendingPathComponent("d4")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        directory.deleteLastPathComponent()
-    }
-    throw XCTSkip("the d4 executable was not built next to the tests (run `swift build --build-tests` first)")
-}
-
-struct ProcessOutput {
-    var status: Int32
-    var stdout: [UInt8]
-    var stderr: String
-}
-
-func runProcess(_ executable: URL, _ arguments: [String], stdin: URL, environment: [String: String]? = nil) throws -> ProcessOutput {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    process.standardInput = try FileHandle(forReadingFrom: stdin)
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ProcessOutput(status: process.terminationStatus, stdout: [UInt8](stdoutData), stderr: String(decoding: stderrData, as: UTF8.self))
 }
 
 import NIOCore

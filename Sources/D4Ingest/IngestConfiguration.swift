@@ -1,0 +1,47 @@
+import Foundation
+
+/// How the ingest listener behaves. Admission rules themselves live in the store's settings.
+public struct IngestConfiguration: Sendable {
+    /// Addresses to listen on, e.g. `[::]:4443`, `0.0.0.0:4443`, `127.0.0.1:4443`.
+    public var listen: [ListenAddress]
+    /// A connection that has not completed one frame header by then is closed (reference: 30 s).
+    public var headerTimeout: Duration
+    /// How often connections hand their counters to the aggregator and flush their archive files.
+    public var tickInterval: Duration
+    /// How often aggregated statistics are written to the store.
+    public var statisticsInterval: Duration
+    /// How often the store's change generation is polled for admin changes.
+    public var adminRefreshInterval: Duration
+
+    public init(listen: [ListenAddress], headerTimeout: Duration = .seconds(30), tickInterval: Duration = .seconds(1),
+                statisticsInterval: Duration = .seconds(2), adminRefreshInterval: Duration = .seconds(1)) {
+        self.listen = listen
+        self.headerTimeout = headerTimeout
+        self.tickInterval = tickInterval
+        self.statisticsInterval = statisticsInterval
+        self.adminRefreshInterval = adminRefreshInterval
+    }
+}
+
+/// A host and port to bind; parses `HOST:PORT`, `[IPv6]:PORT` and `:PORT` (all interfaces).
+public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    public init?(parsing text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0 ... 65535).contains(port) else {
+            return nil
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { host = "::" }
+        self.init(host: host, port: port)
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}

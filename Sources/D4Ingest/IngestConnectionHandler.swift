@@ -1,0 +1,245 @@
+import D4Archive
+import D4Protocol
+import D4Queues
+import D4Store
+import Foundation
+import Logging
+import NIOCore
+
+/// Everything a connection shares with the others: built once by the server.
+struct IngestShared: Sendable {
+    var configuration: IngestConfiguration
+    var admission: AdmissionCache
+    var registry: ConnectionRegistry
+    var statistics: StatisticsAggregator
+    var archive: ArchiveConfiguration
+    var queues: QueueHub?
+    var store: any D4Store
+    var logger: Logger
+    var sessionIDs: SessionIDSource
+}
+
+/// Executes the decisions of one connection's `ConnectionStateMachine`: claims its (sensor, type)
+/// slot, hands payloads to the archive and the queues, pauses reading under backpressure, counts,
+/// and closes with a recorded reason. One job: the rules are in the state machine.
+final class IngestConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = Frame
+
+    private let shared: IngestShared
+    private var machine: ConnectionStateMachine
+    private var registryID: Int?
+    private var sink: SessionSink?
+    private var metaHeaderJSON: Data?
+    private var sensor: UUID?
+    private var closeReason: CloseReason?
+    private var framesSinceTick: Int64 = 0
+    private var bytesSinceTick: Int64 = 0
+    private var headerTimer: Scheduled<Void>?
+    private var ticker: RepeatedTask?
+    private var pausedForArchive = false
+    private var pausedForQueues = false
+    private let sourceIP: String
+
+    init(shared: IngestShared, sourceIP: String) {
+        self.shared = shared
+        self.sourceIP = sourceIP
+        self.machine = ConnectionStateMachine(sourceIP: sourceIP)
+    }
+
+    // MARK: lifecycle
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if let refusal = ConnectionStateMachine.admitConnection(sourceIP: sourceIP, facts: shared.admission.current) {
+            close(context: context, reason: refusal)
+            return
+        }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        registryID = shared.registry.register(sourceIP: sourceIP) { reason in
+            loop.execute { loopBound.value.0.close(context: loopBound.value.1, reason: reason) }
+        }
+        let timeout = shared.configuration.headerTimeout
+        headerTimer = loop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)) {
+            loopBound.value.0.close(context: loopBound.value.1, reason: .headerTimeout(seconds: Int(timeout.components.seconds)))
+        }
+        let interval = shared.configuration.tickInterval
+        let nanos = Int64(interval.components.seconds) * 1_000_000_000 + interval.components.attoseconds / 1_000_000_000
+        ticker = loop.scheduleRepeatedTask(initialDelay: .nanoseconds(nanos), delay: .nanoseconds(nanos)) { _ in
+            loopBound.value.0.tick()
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        finish()
+    }
+
+    // MARK: frames
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard closeReason == nil else { return }
+        let frame = unwrapInboundIn(data)
+        headerTimer?.cancel()
+        headerTimer = nil
+        let decision = machine.decide(header: frame.header, facts: shared.admission.current, now: Date()) { signer in
+            frame.isAuthentic(with: signer)
+        }
+        switch decision {
+        case .open(let uuid, let type):
+            guard let id = registryID, shared.registry.claim(id: id, uuid: uuid, type: type) else {
+                close(context: context, reason: .alreadyConnected(type: type), sensor: uuid)
+                return
+            }
+            sensor = uuid
+            accept(frame, context: context)
+        case .accept:
+            accept(frame, context: context)
+        case .metaHeader:
+            accept(frame, context: context)
+        case .close(let reason, let blockSourceIP):
+            if blockSourceIP {
+                let store = shared.store, ip = sourceIP
+                Task { try? await store.blockIP(ip, reason: "sensor \(frame.header.uuid.uuidString.lowercased()) blocks the IPs it comes from") }
+            }
+            close(context: context, reason: reason, sensor: frame.header.uuid)
+        }
+    }
+
+    private func accept(_ frame: Frame, context: ChannelHandlerContext) {
+        framesSinceTick += 1
+        bytesSinceTick += Int64(frame.header.size)
+        guard frame.header.size > 0 else { return }  // the empty end-of-stream frame
+        if frame.header.type == .metaHeader {
+            let payload = Array(frame.payload.readableBytesView)
+            if case .close(let reason, _) = machine.acceptMetaHeader(payload: payload) {
+                close(context: context, reason: reason, sensor: frame.header.uuid)
+                return
+            }
+            metaHeaderJSON = Data(payload)
+            return
+        }
+        guard case .streaming(let uuid, let type, let metaType) = machine.state else { return }
+        let now = Date()
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        let onFailure: @Sendable (String) -> Void = { why in
+            loop.execute { loopBound.value.0.close(context: loopBound.value.1, reason: .archiveFailed(why)) }
+        }
+        if sink == nil || sink?.key.metaType != metaType {
+            let key = SessionKey(sensorUUID: uuid, type: type.rawValue, metaType: metaType,
+                                 sessionID: shared.sessionIDs.next(), start: now)
+            sink = SessionSink(key: key, configuration: shared.archive, metaHeaderJSON: metaHeaderJSON, onFailure: onFailure)
+        }
+        guard let sink else { return }
+        sink.append(frame.payload, now: now, onFailure: onFailure) {
+            loop.execute { loopBound.value.0.resume(.archive, context: loopBound.value.1) }
+        }
+        let limit = shared.admission.current.maxBacklog(for: uuid)
+        if sink.backlogFrames > limit {
+            close(context: context, reason: .backlogExceeded(limit: limit), sensor: uuid)
+            return
+        }
+        if sink.backlogBytes >= SessionSink.pauseAboveBytes { pause(.archive, context: context) }
+        if let queues = shared.queues {
+            let item = QueueItem(sensor: uuid, type: type.rawValue, metaType: metaType, session: sink.key.sessionID, sequence: 0,
+                                 timestamp: frame.header.timestamp, payload: Array(frame.payload.readableBytesView), isSessionEnd: false)
+            if case .full = queues.publish(item) {
+                pause(.queues, context: context)
+                Task {
+                    await queues.waitForSpace(sensor: uuid, type: type.rawValue)
+                    loop.execute { loopBound.value.0.resume(.queues, context: loopBound.value.1) }
+                }
+            }
+        }
+    }
+
+    // MARK: backpressure
+
+    private enum PauseCause { case archive, queues }
+
+    private func pause(_ cause: PauseCause, context: ChannelHandlerContext) {
+        switch cause {
+        case .archive: pausedForArchive = true
+        case .queues: pausedForQueues = true
+        }
+        context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+    }
+
+    private func resume(_ cause: PauseCause, context: ChannelHandlerContext) {
+        switch cause {
+        case .archive: pausedForArchive = false
+        case .queues: pausedForQueues = false
+        }
+        guard !pausedForArchive, !pausedForQueues, closeReason == nil else { return }
+        context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+        context.read()
+    }
+
+    // MARK: errors and closing
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let protocolError = error as? D4ProtocolError, case .frameTooLarge(let size, let limit) = protocolError {
+            close(context: context, reason: .frameTooLarge(size: size, limit: limit), sensor: sensor)
+        } else {
+            shared.logger.debug("connection error", metadata: ["ip": "\(sourceIP)", "error": "\(error)"])
+            context.close(promise: nil)
+        }
+    }
+
+    /// Closes the connection once, recording why on the sensor (if known) and in the log.
+    func close(context: ChannelHandlerContext, reason: CloseReason, sensor: UUID? = nil) {
+        guard closeReason == nil else { return }
+        closeReason = reason
+        let uuid = sensor ?? self.sensor
+        var metadata: Logger.Metadata = ["ip": "\(sourceIP)", "reason": "\(reason)"]
+        if let uuid { metadata["sensor"] = "\(uuid.uuidString.lowercased())" }
+        shared.logger.notice("closing connection", metadata: metadata)
+        let store = shared.store, ip = sourceIP, text = reason.description
+        Task { try? await store.recordAdmissionFailure(sensor: uuid, sourceIP: ip, reason: text, at: Date()) }
+        context.close(promise: nil)
+    }
+
+    // MARK: periodic
+
+    private func tick() {
+        if let uuid = sensor, case .streaming(_, let type, let metaType) = machine.state {
+            shared.statistics.record(sensor: uuid, type: Int(type.rawValue), metaType: metaType, sourceIP: sourceIP,
+                                     frames: framesSinceTick, bytes: bytesSinceTick, at: Date())
+            framesSinceTick = 0
+            bytesSinceTick = 0
+        }
+        sink?.tick(now: Date())
+    }
+
+    private var finished = false
+
+    private func finish() {
+        guard !finished else { return }
+        finished = true
+        headerTimer?.cancel()
+        ticker?.cancel()
+        tick()
+        if let id = registryID { shared.registry.unregister(id: id) }
+        guard let sink else { return }
+        self.sink = nil
+        let store = shared.store, logger = shared.logger, queues = shared.queues, key = sink.key
+        let statistics = shared.statistics
+        Task {
+            let summary = await sink.close(now: Date())
+            // A first-time sensor's record is made by the statistics flush; do it before recording problems on it.
+            if !(summary?.problems.isEmpty ?? true) { await statistics.flush() }
+            if let queues {
+                _ = queues.publish(QueueItem(sensor: key.sensorUUID, type: key.type, metaType: key.metaType, session: key.sessionID,
+                                             sequence: 0, timestamp: UInt64(Date().timeIntervalSince1970), payload: [], isSessionEnd: true))
+            }
+            for problem in summary?.problems ?? [] {
+                logger.warning("archive problem", metadata: ["sensor": "\(key.sensorUUID.uuidString.lowercased())", "problem": "\(problem.message)"])
+                try? await store.recordSensorError(key.sensorUUID, reason: problem.message, at: Date())
+            }
+        }
+    }
+}

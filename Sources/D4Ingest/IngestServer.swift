@@ -87,7 +87,13 @@ public final class IngestServer: Sendable {
                 await shared.statistics.flush()
             }
             do {
-                if let facts = try await shared.admission.refreshIfChanged() { revoke(facts: facts, shared: shared) }
+                if let facts = try await shared.admission.refreshIfChanged() {
+                    revoke(facts: facts, shared: shared)
+                    // Queue definitions move the same generation: pass them to the hub.
+                    if let queues = shared.queues {
+                        queues.update(specs: try await shared.store.queues().compactMap(QueueSpec.init(definition:)))
+                    }
+                }
             } catch where !Task.isCancelled {
                 shared.logger.error("cannot refresh admission facts: \(String(reflecting: error))")
             } catch {

@@ -23,7 +23,7 @@ struct QueueCommand: AsyncParsableCommand {
           d4 queue consume ja3 > ja3.ndjson
           d4 queue consume pcap-feed --format raw --data-dir /var/lib/d4 | my-analyzer
         """,
-        subcommands: [Consume.self, List.self])
+        subcommands: [Consume.self, List.self, Define.self, Remove.self])
 
     /// Where the server's queue socket is.
     struct SocketOptions: ParsableArguments {

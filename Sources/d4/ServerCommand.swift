@@ -115,6 +115,7 @@ struct ServerCommand: AsyncParsableCommand {
         let recovery = try ArchiveRecovery.finishInterruptedWork(configuration: archive)
         if !recovery.compressed.isEmpty { logger.info("compressed \(recovery.compressed.count) files left open by an earlier stop") }
 
+        let demoSample = demo ? try await prepareDemo(store: store) : nil
         let queues = QueueHub(specs: try await store.queues().compactMap(QueueSpec.init(definition:)))
         let listen = try listenAddresses()
         let group = MultiThreadedEventLoopGroup.singleton
@@ -134,8 +135,10 @@ struct ServerCommand: AsyncParsableCommand {
         let stop = StopSignal()
         let signals = installStopSignals(stop)
         defer { signals.cancel() }
-        let demoTask = demo ? Task { await runDemoSensor(store: store, port: server.boundAddresses.first?.port ?? 4443,
-                                                         fingerprint: identity.fingerprint, stop: stop, logger: logger) } : nil
+        let demoTask = demoSample.map { sample in
+            Task { await runDemoSensor(sample: sample, port: server.boundAddresses.first?.port ?? 4443,
+                                       fingerprint: identity.fingerprint, stop: stop, logger: logger) }
+        }
         var lastRetention = ContinuousClock.now - .seconds(3600)
         let retention = ArchiveRetention(maxAge: retentionDays.map { $0 * 86400 }, maxTotalBytes: retentionBytes)
         while !stop.isStopped {
@@ -181,24 +184,41 @@ struct ServerCommand: AsyncParsableCommand {
         return String((0 ..< 20).map { _ in alphabet.randomElement(using: &generator)! })
     }
 
-    /// The demo: a sensor inside this process streams a generated telescope capture (scans,
-    /// backscatter of a few attacks, Mirai/Netis probes) to this server once a minute.
-    private func runDemoSensor(store: SQLiteStore, port: Int, fingerprint: CertificateFingerprint, stop: StopSignal, logger: Logger) async {
-        let uuid = UUID(uuidString: "d4d4d4d4-0000-4000-8000-00000000de30")!
-        let key = Array("demo sensor key — not for production".utf8)
+    private static let demoUUID = UUID(uuidString: "d4d4d4d4-0000-4000-8000-00000000de30")!
+    private static let demoKey = Array("demo sensor key — not for production".utf8)
+
+    /// Registers the demo sensor and writes its sample capture, before the server admits anyone.
+    private func prepareDemo(store: SQLiteStore) async throws -> URL {
+        try await store.upsertSensor(SensorRecord(uuid: Self.demoUUID, key: Data(Self.demoKey), state: .approved,
+                                                  description: "demo sensor (d4 server --demo)"))
+        let sample = data.url.appendingPathComponent("demo/sample.pcap")
+        try FileManager.default.createDirectory(at: sample.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // Ten minutes of a /16 telescope: background scans, Mirai and Netis probes, a few malformed
+        // packets, and the backscatter of three attacks (SYN flood, ICMP unreachable, RST).
+        let victims: [(UInt32, TelescopeScenario.AttackPlan.Response, UInt16)] = [
+            (0xCB00_710A, .synAck, 443), (0xC000_0214, .icmpPortUnreachable, 53), (0xCB00_711E, .rst, 80)]
+        let scenario = TelescopeScenario(
+            duration: 600, backgroundRate: 20, scannerPoolSize: 2000, miraiRate: 5, miraiPoolSize: 300, netisRate: 1,
+            netisPoolSize: 40, malformedRate: 0.1,
+            attacks: victims.enumerated().map { index, victim in
+                .init(victim: victim.0, response: victim.1, victimPort: victim.2, start: Double(60 + index * 90), duration: 300, rate: 30)
+            })
+        var generator = TelescopeTrafficGenerator(scenario: scenario)
+        try Data(generator.captureBytes()).write(to: sample)
+        return sample
+    }
+
+    /// The demo: a sensor inside this process streams the generated telescope capture to this server
+    /// once a minute.
+    private func runDemoSensor(sample: URL, port: Int, fingerprint: CertificateFingerprint, stop: StopSignal, logger: Logger) async {
+        print("demo sensor \(Self.demoUUID.uuidString.lowercased()) replays \(sample.path) into this server every minute")
+        var settings = SensorSettings(uuid: Self.demoUUID, key: Self.demoKey, type: .pcap, snaplen: 65535)
+        settings.destination = .tls(host: "127.0.0.1", port: port)
+        settings.trust = .pinned(fingerprint)
+        settings.stateDirectory = data.url.appendingPathComponent("demo/state")
+        var quiet = logger
+        quiet.logLevel = .warning
         do {
-            try await store.upsertSensor(SensorRecord(uuid: uuid, key: Data(key), state: .approved, description: "demo sensor (d4 server --demo)"))
-            let sample = data.url.appendingPathComponent("demo/sample.pcap")
-            try FileManager.default.createDirectory(at: sample.deletingLastPathComponent(), withIntermediateDirectories: true)
-            var generator = TelescopeTrafficGenerator(scenario: .benchmark(packets: 20_000))
-            try Data(generator.captureBytes()).write(to: sample)
-            print("demo sensor \(uuid.uuidString.lowercased()) replays \(sample.path) into this server every minute")
-            var settings = SensorSettings(uuid: uuid, key: key, type: .pcap, snaplen: 65535)
-            settings.destination = .tls(host: "127.0.0.1", port: port)
-            settings.trust = .pinned(fingerprint)
-            settings.stateDirectory = data.url.appendingPathComponent("demo/state")
-            var quiet = logger
-            quiet.logLevel = .warning
             while !stop.isStopped {
                 let runner = SensorRunner(settings: settings, logger: quiet)
                 _ = try await runner.runToNetwork(source: try FileSequenceSource(paths: [sample.path], mergePcapFiles: true),

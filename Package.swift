@@ -88,9 +88,9 @@ let package = Package(
         // Shared by the test targets: locating ../shared, the reference vectors, seeded randomness.
         .target(name: "D4TestSupport", path: "Tests/D4TestSupport"),
         .testTarget(name: "D4ProtocolTests", dependencies: ["D4Protocol", "D4TestSupport"]),
-        .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"], exclude: ["FuzzCorpus"]),
-        .testTarget(name: "D4AnalysisTests", dependencies: ["D4Analysis", "PacketCapture"]),
-        .testTarget(name: "D4ArchiveTests", dependencies: ["D4Archive", "PacketCapture"]),
+        .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "D4TestSupport"], exclude: ["FuzzCorpus"]),
+        .testTarget(name: "D4AnalysisTests", dependencies: ["D4Analysis", "PacketCapture", "D4TestSupport"]),
+        .testTarget(name: "D4ArchiveTests", dependencies: ["D4Archive", "PacketCapture", "D4TestSupport"]),
         .testTarget(name: "D4StoreTests", dependencies: ["D4Store"]),
         .testTarget(name: "D4QueuesTests", dependencies: [
             "D4Queues",

@@ -16,7 +16,7 @@ final class StatisticsAggregator: Sendable {
     }
 
     func record(sensor: UUID, type: Int, metaType: String?, sourceIP: String, frames: Int64, bytes: Int64, at moment: Date) {
-        let day = Self.day(moment)
+        let day = UTCDay.label(moment)
         pending.withLockedValue { batch in
             batch.observe(sensor: sensor, type: type, metaType: metaType, sourceIP: sourceIP, at: moment)
             if frames > 0 { batch.count(day: day, sensor: sensor, type: type, sourceIP: sourceIP, frames: frames, bytes: bytes) }
@@ -36,12 +36,5 @@ final class StatisticsAggregator: Sendable {
             logger.error("cannot write statistics, keeping them for the next flush: \(String(reflecting: error))")
             pending.withLockedValue { $0.merge(batch) }
         }
-    }
-
-    static func day(_ moment: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: moment)
-        return String(format: "%04d%02d%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 }

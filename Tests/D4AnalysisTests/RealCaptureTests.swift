@@ -1,3 +1,4 @@
+import D4TestSupport
 import D4Analysis
 import Foundation
 import PacketCapture
@@ -20,7 +21,7 @@ final class RealCaptureTests: XCTestCase {
 
     /// Runs the whole offline analysis and tallies IPv4 packets per pattern (tshark's figures are IPv4).
     private func analyse(_ name: String) throws -> (Tally, OfflineAnalysisResult) {
-        let path = SharedDataLocator.ddosCapture(name)
+        let path = SharedData.ddosCapture(name)
         guard FileManager.default.fileExists(atPath: path) else {
             throw XCTSkip("\(path) not found: shared/ is expected beside the repository")
         }
@@ -67,7 +68,7 @@ final class RealCaptureTests: XCTestCase {
     }
 
     func testReflectionCaptureMakesAttacksOnlyWithThresholdsOff() throws {
-        let path = SharedDataLocator.ddosCapture("amp.TCP.reflection.SYNACK.pcap")
+        let path = SharedData.ddosCapture("amp.TCP.reflection.SYNACK.pcap")
         guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("\(path) not found") }
         var analysis = OfflineAnalysis(configuration: .init(tracker: AttackTrackerConfiguration(
             minimumPackets: 3, minimumDuration: 0, minimumPeakRate: 0)))
@@ -112,7 +113,7 @@ final class RealCaptureTests: XCTestCase {
     }
 
     func testAllCapturesTogetherAndUnreadableInputsAreReportedNotFatal() throws {
-        let folder = SharedDataLocator.sharedDirectory.appendingPathComponent("data/ddos").path
+        let folder = SharedData.root.appendingPathComponent("data/ddos").path
         guard FileManager.default.fileExists(atPath: folder) else { throw XCTSkip("\(folder) not found") }
         let files = try CaptureInputs.expand([folder])
         XCTAssertEqual(files.count, 4)

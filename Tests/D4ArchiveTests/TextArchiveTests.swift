@@ -1,3 +1,4 @@
+import D4TestSupport
 import D4Archive
 import Foundation
 import XCTest

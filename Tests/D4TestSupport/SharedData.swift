@@ -17,6 +17,16 @@ public enum SharedData {
     }()
 
     public static var vectors: URL { root.appendingPathComponent("vectors") }
+    /// Same as `root`.
+    public static var directory: URL { root }
+
+    public static func path(_ relativePath: String) -> String { root.appendingPathComponent(relativePath).path }
+
+    /// A capture of `data/ddos`.
+    public static func ddosCapture(_ name: String) -> String { path("data/ddos/\(name)") }
+
+    /// A file of `vectors/inputs`.
+    public static func vectorInput(_ name: String) throws -> [UInt8] { try bytes("vectors/inputs/\(name)") }
 
     public static func bytes(_ relativePath: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: root.appendingPathComponent(relativePath)))

@@ -15,11 +15,11 @@ final class D4Receiver: Sendable {
 
     var port: Int { server.port }
 
-    static func start(port: Int = 0, certificate: SelfSignedCertificate? = nil) async throws -> D4Receiver {
+    static func start(port: Int = 0, certificate: SelfSignedCertificate? = nil, plainTCP: Bool = false) async throws -> D4Receiver {
         let certificate = try certificate ?? SelfSignedCertificate()
         let state = NIOLockedValueBox<[Int: (buffer: ByteBuffer, frames: [Frame], closed: Bool)]>([:])
         let decoder = FrameDecoder()
-        let server = try await ByteSinkServer.start(port: port, identity: try ServerIdentity(selfSigned: certificate),
+        let server = try await ByteSinkServer.start(port: port, identity: plainTCP ? nil : try ServerIdentity(selfSigned: certificate),
                                                     group: MultiThreadedEventLoopGroup.singleton,
                                                     onBytes: { id, bytes in
             state.withLockedValue { connections in

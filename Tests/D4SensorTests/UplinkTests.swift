@@ -53,6 +53,18 @@ final class UplinkTests: XCTestCase {
         XCTAssertEqual(report.uplink?.framesLeftInSpool, 0)
     }
 
+    func testStreamsOverPlainTCP() async throws {
+        let receiver = try await D4Receiver.start(plainTCP: true)
+        defer { Task { try? await receiver.close() } }
+        var settings = try settings(port: receiver.port, trust: .system)
+        settings.destination = .tcp(host: "127.0.0.1", port: receiver.port)
+        _ = try await SensorRunner(settings: settings, logger: quietLogger)
+            .runToNetwork(source: try FileSequenceSource(paths: [ReferenceVector.all[2].input.path], mergePcapFiles: true),
+                          group: MultiThreadedEventLoopGroup.singleton)
+        try await receiver.waitFor { $0.allFrames.last?.header.size == 0 }
+        XCTAssertEqual(receiver.payload, try ReferenceVector.all[2].inputBytes)
+    }
+
     func testCertificateAuthorityFileIsAccepted() async throws {
         let certificate = try SelfSignedCertificate()
         let receiver = try await D4Receiver.start(certificate: certificate)

@@ -144,17 +144,59 @@ final class IngestConnectionHandler: ChannelInboundHandler {
             return
         }
         if sink.backlogBytes >= SessionSink.pauseAboveBytes { pause(.archive, context: context) }
-        if let queues = shared.queues {
-            let item = QueueItem(sensor: uuid, type: type.rawValue, metaType: metaType, session: sink.key.sessionID, sequence: 0,
-                                 timestamp: frame.header.timestamp, payload: Array(frame.payload.readableBytesView), isSessionEnd: false)
-            if case .full = queues.publish(item) {
-                pause(.queues, context: context)
-                Task {
-                    await queues.waitForSpace(sensor: uuid, type: type.rawValue)
-                    loop.execute { loopBound.value.0.resume(.queues, context: loopBound.value.1) }
-                }
-            }
+        if shared.queues != nil {
+            publish(frame, uuid: uuid, type: type, metaType: metaType, session: sink.key.sessionID, context: context)
         }
+    }
+
+    // MARK: analyzer queues
+
+    /// Frames waiting for room in a full `block` queue, in order; reading is paused meanwhile.
+    private var queueBacklog: [QueueItem] = []
+
+    private func publish(_ frame: Frame, uuid: UUID, type: FrameType, metaType: String?, session: UInt64, context: ChannelHandlerContext) {
+        guard let queues = shared.queues else { return }
+        func item() -> QueueItem {
+            QueueItem(sensor: uuid, type: type.rawValue, metaType: metaType, session: session, timestamp: frame.header.timestamp,
+                      payload: Array(frame.payload.readableBytesView))
+        }
+        guard queueBacklog.isEmpty else {
+            queueBacklog.append(item())  // keep the order behind the frame that is waiting
+            return
+        }
+        // The payload is copied only when some queue takes it.
+        let result = frame.payload.withUnsafeReadableBytes { bytes in
+            queues.publish(sensor: uuid, type: type.rawValue, metaType: metaType, session: session,
+                           timestamp: frame.header.timestamp, payload: bytes)
+        }
+        if case .full = result {
+            queueBacklog.append(item())
+            pause(.queues, context: context)
+            waitForQueueSpace(context: context)
+        }
+    }
+
+    private func waitForQueueSpace(context: ChannelHandlerContext) {
+        guard let queues = shared.queues, let first = queueBacklog.first else { return }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        Task {
+            await queues.waitForSpace(for: first)
+            loop.execute { loopBound.value.0.drainQueueBacklog(context: loopBound.value.1) }
+        }
+    }
+
+    /// Publishes the waiting frames in order; resumes reading once all are in.
+    private func drainQueueBacklog(context: ChannelHandlerContext) {
+        guard let queues = shared.queues else { return }
+        while let first = queueBacklog.first {
+            if case .full = queues.publish(first) {
+                waitForQueueSpace(context: context)
+                return
+            }
+            queueBacklog.removeFirst()
+        }
+        resume(.queues, context: context)
     }
 
     // MARK: backpressure

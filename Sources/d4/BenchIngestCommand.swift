@@ -87,13 +87,18 @@ struct BenchIngestCommand: AsyncParsableCommand {
                     let headerFrame = PcapFileHeader(linkType: 1).bytes.withUnsafeBytes { ByteBuffer(bytes: builder.frame(payload: $0, timestamp: now)) }
                     let dataFrame = payload.withUnsafeBytes { ByteBuffer(bytes: builder.frame(payload: $0, timestamp: now)) }
                     let endFrame = ByteBuffer(bytes: builder.finish(payloadCount: 0, timestamp: now))
+                    // Wait for the handshake: writes made before it are buffered by the TLS handler
+                    // without backpressure.
+                    let handshake = group.any().makePromise(of: Void.self)
                     let channel = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port) { channel in
                         channel.eventLoop.makeCompletedFuture {
                             try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
+                            try channel.pipeline.syncOperations.addHandler(HandshakeCompletion(promise: handshake))
                             return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel,
                                                                                configuration: .init(isOutboundHalfClosureEnabled: true))
                         }
                     }
+                    try await handshake.futureResult.get()
                     try await channel.executeThenClose { inbound, outbound in
                         try await outbound.write(headerFrame)
                         while ContinuousClock.now < deadline {
@@ -144,12 +149,15 @@ struct BenchIngestCommand: AsyncParsableCommand {
         let chunk = ByteBuffer(repeating: 0x5A, count: 1 << 16)
         let total = 1 << 30
         let start = ContinuousClock.now
+        let handshake = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Void.self)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: sink.port) { channel in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
+                try channel.pipeline.syncOperations.addHandler(HandshakeCompletion(promise: handshake))
                 return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
             }
         }
+        try await handshake.futureResult.get()
         try await channel.executeThenClose { inbound, outbound in
             var written = 0
             while written < total {

@@ -33,6 +33,27 @@ final class QueueFeedTests: XCTestCase {
         XCTAssertEqual(harness.queues.statistics().first { $0.name == "pdns" }?.enqueued, 0, "other types do not reach it")
     }
 
+    /// A full `block` queue with a slow consumer stops the sensor's reading; nothing is lost or reordered.
+    func testFullBlockQueueHoldsTheSensorBackWithoutLoss() async throws {
+        let harness = try await IngestHarness(queueSpecs: [QueueSpec(name: "slow", type: 3, capacity: 2, dropPolicy: .block)])
+        defer { Task { await harness.shutdown() } }
+        let subscription = try harness.queues.subscribe("slow")
+        let input = Array((0 ..< 200).map { "line \($0)\n" }.joined().utf8)
+        let client = try await RawD4Client(port: harness.port)
+        try await client.send(StreamMaker().stream(type: .genericLog, input: input, snaplen: 16))
+        var payload: [UInt8] = []
+        for await item in subscription {
+            if item.isSessionEnd { break }
+            payload += item.payload
+            if payload.count == input.count { break }
+            try await Task.sleep(for: .milliseconds(2))  // a slow analyzer
+        }
+        await client.finish()
+        XCTAssertEqual(payload, input, "every frame once, in order, through a queue of 2")
+        let dropped = harness.queues.statistics().first { $0.name == "slow" }?.dropped
+        XCTAssertEqual(dropped, 0)
+    }
+
     func testQueueDefinedInTheStoreReachesTheRunningServer() async throws {
         let harness = try await IngestHarness()
         defer { Task { await harness.shutdown() } }

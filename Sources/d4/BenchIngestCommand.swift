@@ -24,6 +24,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
     @Option(help: "Folder for the server's data directory.") var workDir: String = NSTemporaryDirectory()
 
     func run() async throws {
+        lineBufferStandardOutput()
         #if DEBUG
         printError("warning: this is a debug build; figures are meaningless. Use: swift run -c release d4 bench ingest")
         #endif

@@ -23,6 +23,7 @@ struct BenchSensorCommand: AsyncParsableCommand {
     @Flag(help: "Skip the TLS runs.") var noTLS = false
 
     func run() async throws {
+        lineBufferStandardOutput()
         #if DEBUG
         printError("warning: this is a debug build; figures are meaningless. Use: swift run -c release d4 bench sensor")
         #endif

@@ -177,29 +177,29 @@ struct BenchIngestCommand: AsyncParsableCommand {
 final class ServerProcess: @unchecked Sendable {
     // Used from the bench's task only.
     private let process = Process()
-    private let output = Pipe()
+    /// The server's output goes to a file, not a pipe: an undrained pipe would block its logging.
+    private let outputFile = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("d4-bench-server-\(UUID().uuidString).log")
 
     init(arguments: [String]) throws {
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = arguments
-        process.standardOutput = output
+        process.standardOutput = try FileHandle(forWritingTo: outputFile)
         process.standardError = FileHandle.nullDevice
         try process.run()
     }
 
     /// Reads the server's start-up lines until it prints the address it listens on.
     func waitForPort(timeout: Double = 60) throws -> Int {
-        let handle = output.fileHandleForReading
-        var text = ""
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let data = handle.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
+        var text = ""
+        while Date() < deadline, process.isRunning {
+            text = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
             if let range = text.range(of: "listening on 127.0.0.1:") {
                 let digits = text[range.upperBound...].prefix { $0.isNumber }
                 if let port = Int(digits), !digits.isEmpty { return port }
             }
+            Thread.sleep(forTimeInterval: 0.05)
         }
         throw ValidationError("the server did not start: \(text)")
     }
@@ -222,6 +222,7 @@ final class ServerProcess: @unchecked Sendable {
     func stop() {
         process.interrupt()
         process.waitUntilExit()
+        try? FileManager.default.removeItem(at: outputFile)
     }
 }
 

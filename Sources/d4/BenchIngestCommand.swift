@@ -18,7 +18,9 @@ struct BenchIngestCommand: AsyncParsableCommand {
         commandName: "ingest",
         abstract: "Benchmark the server: N concurrent TLS sensors into a real `d4 server` process.")
 
-    @Option(help: "Concurrent sensors to measure.") var sensors: [Int] = [1, 10, 1000]
+    // Runs with several sensors hang in this version (the bench client waits forever for the last
+    // connection to close; 10 real `d4 sensor` processes against one server do finish): 1 until fixed.
+    @Option(help: "Concurrent sensors to measure (more than 1 currently hangs: known bench bug).") var sensors: [Int] = [1]
     @Option(help: "Frame payload sizes to measure.") var frameSize: [Int] = [4096, 65536]
     @Option(help: "Seconds of sending per case.") var seconds: Double = 5
     @Option(help: "Folder for the server's data directory.") var workDir: String = NSTemporaryDirectory()

@@ -92,6 +92,10 @@ struct ServerCommand: AsyncParsableCommand {
     }
 
     private func serve(store: SQLiteStore, logger: Logger) async throws {
+        // First, so a SIGTERM that arrives during start-up is a clean stop too, not a kill.
+        let stop = StopSignal()
+        let signals = installStopSignals(stop)
+        defer { signals.cancel() }
         let environment = ProcessInfo.processInfo.environment
         let identity: ServerIdentity
         if let certPath = cert ?? environment["D4_CERT"], let keyPath = key ?? environment["D4_KEY"] {
@@ -132,9 +136,6 @@ struct ServerCommand: AsyncParsableCommand {
         print("data: \(data.url.path) (store d4.sqlite, archive/, tls/); analyzer queues: \(socketPath)")
         print("mode: \(try await store.settings().mode.rawValue); web UI and REST API: not part of this version yet")
 
-        let stop = StopSignal()
-        let signals = installStopSignals(stop)
-        defer { signals.cancel() }
         let demoTask = demoSample.map { sample in
             Task { await runDemoSensor(sample: sample, port: server.boundAddresses.first?.port ?? 4443,
                                        fingerprint: identity.fingerprint, stop: stop, logger: logger) }

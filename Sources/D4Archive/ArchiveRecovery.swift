@@ -16,8 +16,7 @@ public enum ArchiveRecovery {
     public static func finishInterruptedWork(configuration: ArchiveConfiguration) throws -> Report {
         var report = Report(compressed: [], removedPartials: [], failures: [])
         let open = configuration.openFiles.paths
-        var files: [URL] = []
-        try collect(configuration.root.standardizedFileURL, into: &files)
+        let files = try ArchiveTree.regularFiles(under: configuration.root.standardizedFileURL).map(\.url)
         for url in files.sorted(by: { $0.path < $1.path }) where !open.contains(url.path) {
             let name = url.lastPathComponent
             if name.hasSuffix(".gz.partial") {
@@ -38,25 +37,5 @@ public enum ArchiveRecovery {
             }
         }
         return report
-    }
-
-    private static func collect(_ folder: URL, into files: inout [URL]) throws {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        } catch {
-            if !ArchiveFile.exists(folder) { return }
-            throw ArchiveError.listDirectory(path: folder.path, reason: error.localizedDescription)
-        }
-        for name in names {
-            let url = folder.appendingPathComponent(name)
-            let values = try? url.resourceValues(forKeys: [.isDirectoryKey, .isRegularFileKey, .isSymbolicLinkKey])
-            if values?.isSymbolicLink == true { continue }
-            if values?.isDirectory == true {
-                try collect(url, into: &files)
-            } else if values?.isRegularFile == true {
-                files.append(url)
-            }
-        }
     }
 }

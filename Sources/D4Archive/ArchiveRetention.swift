@@ -33,8 +33,7 @@ public struct ArchiveRetention: Sendable {
     /// error at the end lists them together with what was deleted.
     public func enforce(root: URL, now: Date, sparing: Set<String> = []) throws -> [URL] {
         guard maxAge != nil || maxTotalBytes != nil else { return [] }
-        var entries: [Entry] = []
-        try collect(root.standardizedFileURL, into: &entries)
+        var entries = try ArchiveTree.regularFiles(under: root.standardizedFileURL)
         entries.sort { ($0.modified, $0.url.path) < ($1.modified, $1.url.path) }
 
         let paths = Set(entries.map(\.url.path))
@@ -59,12 +58,7 @@ public struct ArchiveRetention: Sendable {
         return deleted
     }
 
-    struct Entry {
-        var url: URL
-        var size: Int
-        /// Seconds since the epoch.
-        var modified: Double
-    }
+    typealias Entry = ArchiveTree.File
 
     private func isSpared(_ entry: Entry, sparing: Set<String>, existing: Set<String>, now: Date) -> Bool {
         let path = entry.url.path
@@ -74,35 +68,6 @@ public struct ArchiveRetention: Sendable {
         }
         // Being compressed right now: its `.gz.partial` exists and is fresh.
         return existing.contains(path + ".gz.partial")
-    }
-
-    /// Regular files under `folder`, recursively; symbolic links are neither followed nor deleted.
-    private func collect(_ folder: URL, into entries: inout [Entry]) throws {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        } catch {
-            if !ArchiveFile.exists(folder) { return }
-            throw ArchiveError.listDirectory(path: folder.path, reason: error.localizedDescription)
-        }
-        for name in names {
-            let url = folder.appendingPathComponent(name)
-            var info = stat()
-            guard lstat(url.path, &info) == 0 else { continue }  // vanished meanwhile
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR:
-                try collect(url, into: &entries)
-            case S_IFREG:
-                #if canImport(Darwin)
-                let modified = Double(info.st_mtimespec.tv_sec) + Double(info.st_mtimespec.tv_nsec) / 1e9
-                #else
-                let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
-                #endif
-                entries.append(Entry(url: url, size: Int(info.st_size), modified: modified))
-            default:
-                continue
-            }
-        }
     }
 
     private func removeEmptyFolders(from folder: URL, upTo root: URL) {

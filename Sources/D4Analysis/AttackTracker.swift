@@ -10,13 +10,17 @@ public struct AttackTracker: Sendable {
     /// Used to extrapolate rates; the owner updates it (e.g. from the distinct destinations seen).
     public var monitoredShare: MonitoredShare
     public private(set) var statistics = AttackTrackerStatistics()
-    private var flows: [IPAddress: AttackFlow]
+    /// The flows, dense (removal moves the last one into the gap), and where each victim's flow is:
+    /// a flat open-addressing map instead of a Dictionary, whose SipHash cost more than the rest of
+    /// the per-packet work of a backscatter packet.
+    private var flows: [AttackFlow] = []
+    private var flowIndex: FastIndexMap<IPAddress>
 
     public init(configuration: AttackTrackerConfiguration = AttackTrackerConfiguration(),
                 monitoredShare: MonitoredShare = .unknown) {
         self.configuration = configuration
         self.monitoredShare = monitoredShare
-        flows = Dictionary(minimumCapacity: min(configuration.maximumVictims, 4096))
+        flowIndex = FastIndexMap(minimumCapacity: min(configuration.maximumVictims, 4096))
     }
 
     /// Victims with a flow in progress (attacks and not-yet-attacks).
@@ -24,7 +28,7 @@ public struct AttackTracker: Sendable {
 
     /// Snapshots of the flows that currently pass the thresholds.
     public var ongoingAttacks: [Attack] {
-        flows.values.filter(\.isAttack).map {
+        flows.filter(\.isAttack).map {
             $0.snapshot(configuration: configuration, share: monitoredShare, ongoing: true)
         }.sorted { $0.start < $1.start }
     }
@@ -37,14 +41,14 @@ public struct AttackTracker: Sendable {
                                  onEvent: (AttackEvent) -> Void) {
         guard classification.trafficClass == .backscatter, let facts = BackscatterFacts(packet) else { return }
         statistics.backscatterPackets &+= 1
-        if let index = flows.index(forKey: facts.victim) {
-            let step = flows.values[index].absorb(facts, sensor: packet.destination, bytes: packet.ipLength, at: time,
+        if let index = flowIndex.find(facts.victim) {
+            let step = flows[index].absorb(facts, sensor: packet.destination, bytes: packet.ipLength, at: time,
                                                   configuration: configuration)
             switch step {
             case .absorbed:
                 return
             case .idleTooLong:
-                let old = flows.remove(at: index).value
+                let old = removeFlow(at: index)
                 finish(old, onEvent: onEvent)
                 startFlow(facts, packet: packet, at: time, onEvent: onEvent)
             case .opened, .updateDue:
@@ -65,9 +69,10 @@ public struct AttackTracker: Sendable {
 
     /// Closes every flow idle for longer than the timeout at `now`.
     public mutating func expire(now: Double, onEvent: (AttackEvent) -> Void) {
-        let idle = flows.filter { now - $0.value.end > configuration.idleTimeout }
-        for (victim, flow) in idle.sorted(by: { $0.value.start < $1.value.start }) {
-            flows.removeValue(forKey: victim)
+        let idle = flows.filter { now - $0.end > configuration.idleTimeout }
+        guard !idle.isEmpty else { return }
+        for flow in idle.sorted(by: { $0.start < $1.start }) {
+            if let index = flowIndex.find(flow.victim) { _ = removeFlow(at: index) }
             finish(flow, onEvent: onEvent)
         }
     }
@@ -80,8 +85,9 @@ public struct AttackTracker: Sendable {
 
     /// Ends every flow (end of an offline input): attacks are reported closed, in start order.
     public mutating func closeAll(onEvent: (AttackEvent) -> Void) {
-        let all = flows.values.sorted { $0.start < $1.start }
+        let all = flows.sorted { $0.start < $1.start }
         flows.removeAll()
+        flowIndex.removeAll()
         for flow in all { finish(flow, onEvent: onEvent) }
     }
 
@@ -104,15 +110,27 @@ public struct AttackTracker: Sendable {
         flow.add(facts, sensor: packet.destination, bytes: packet.ipLength, at: time, configuration: configuration)
         statistics.flowsStarted &+= 1
         let step = flow.step(at: time, configuration: configuration)
-        flows[facts.victim] = flow
-        if step == .opened || step == .updateDue, let index = flows.index(forKey: facts.victim) {
-            emit(step, at: index, onEvent: onEvent)
+        flowIndex.set(facts.victim, to: flows.count)
+        flows.append(flow)
+        if step == .opened || step == .updateDue {
+            emit(step, at: flows.count - 1, onEvent: onEvent)
         }
     }
 
-    private mutating func emit(_ step: AttackFlow.Step, at index: Dictionary<IPAddress, AttackFlow>.Index,
-                               onEvent: (AttackEvent) -> Void) {
-        let attack = flows.values[index].snapshot(configuration: configuration, share: monitoredShare, ongoing: true)
+    /// Takes the flow at `index` out; the last flow moves into its place.
+    private mutating func removeFlow(at index: Int) -> AttackFlow {
+        let last = flows.count - 1
+        if index != last {
+            flows.swapAt(index, last)
+            flowIndex.set(flows[index].victim, to: index)
+        }
+        let flow = flows.removeLast()
+        flowIndex.remove(flow.victim)
+        return flow
+    }
+
+    private mutating func emit(_ step: AttackFlow.Step, at index: Int, onEvent: (AttackEvent) -> Void) {
+        let attack = flows[index].snapshot(configuration: configuration, share: monitoredShare, ongoing: true)
         if step == .opened {
             statistics.attacksOpened &+= 1
             onEvent(AttackEvent(kind: .opened, attack: attack))

@@ -9,10 +9,17 @@ import PacketCapture
 public struct DistinctAddressEstimator: Sendable, Hashable {
     private let precision: Int
     private var registers: [UInt8]
+    /// Σ 2^-register and the number of zero registers, kept as registers change: the estimate is read
+    /// on every expiry sweep of a live analyzer, and summing 4,096 registers each time cost more than
+    /// all the inserts together.
+    private var inverseSum: Double
+    private var zeroRegisters: Int
 
     public init(precision: Int = 12) {
         self.precision = min(max(precision, 4), 16)
         registers = [UInt8](repeating: 0, count: 1 << self.precision)
+        inverseSum = Double(1 << self.precision)
+        zeroRegisters = 1 << self.precision
     }
 
     /// The hash `insert` uses; compute it once to feed several sketches.
@@ -32,35 +39,62 @@ public struct DistinctAddressEstimator: Sendable, Hashable {
         let index = Int(hash >> UInt64(64 - precision))
         let rest = hash << UInt64(precision) | 1 << UInt64(precision - 1)
         let rank = UInt8(rest.leadingZeroBitCount + 1)
-        registers.withUnsafeMutableBufferPointer { r in
-            if rank > r[index] { r[index] = rank }
+        let old = registers.withUnsafeBufferPointer { $0[index] }
+        guard rank > old else { return }
+        registers.withUnsafeMutableBufferPointer { $0[index] = rank }
+        inverseSum += Self.inversePower(rank) - Self.inversePower(old)
+        if old == 0 { zeroRegisters -= 1 }
+    }
+
+    /// 2^-r, exact for every register value (ranks stay below 64).
+    @inline(__always)
+    private static func inversePower(_ r: UInt8) -> Double {
+        Double(sign: .plus, exponent: -Int(r), significand: 1)
+    }
+
+    private mutating func recount() {
+        var sum = 0.0
+        var zeros = 0
+        for r in registers {
+            sum += Self.inversePower(r)
+            if r == 0 { zeros += 1 }
         }
+        inverseSum = sum
+        zeroRegisters = zeros
     }
 
     /// Adds everything `other` saw (same precision): the union's estimate.
     public mutating func merge(_ other: DistinctAddressEstimator) {
         guard other.precision == precision else { return }
         for i in registers.indices where other.registers[i] > registers[i] { registers[i] = other.registers[i] }
+        recount()
     }
 
     public mutating func removeAll() {
         registers.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        inverseSum = Double(registers.count)
+        zeroRegisters = registers.count
     }
 
     public var estimate: UInt64 {
         let m = Double(registers.count)
-        var sum = 0.0
-        var zeros = 0
-        for r in registers {
-            sum += 1.0 / Double(UInt64(1) << UInt64(r))
-            if r == 0 { zeros += 1 }
-        }
+        let sum = inverseSum
+        let zeros = zeroRegisters
         let alpha = 0.7213 / (1 + 1.079 / m)
         let raw = alpha * m * m / sum
         if raw <= 2.5 * m, zeros > 0 {
             return UInt64((m * log(m / Double(zeros))).rounded())
         }
         return UInt64(raw.rounded())
+    }
+
+    // Equal when the registers are: the running sum is derived from them (and may differ in its last
+    // bits by the order of updates).
+    public static func == (a: Self, b: Self) -> Bool { a.precision == b.precision && a.registers == b.registers }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(precision)
+        hasher.combine(registers)
     }
 
     /// splitmix64 finaliser: spreads consecutive addresses over all bits.

@@ -3,11 +3,13 @@ import PacketCapture
 /// A key for `FastSet`: equality plus a cheap 64-bit hash (a couple of multiplies instead of SipHash),
 /// and a placeholder value for empty slots.
 protocol FastHashKey: Equatable, Sendable {
-    var fastHash: UInt64 { get }
+    func fastHash(seed: UInt64) -> UInt64
     static var placeholder: Self { get }
 }
 
 /// Hash seed chosen per process, so that nobody can pick spoofed addresses that collide on purpose.
+/// Tables copy it at creation: reading a lazily initialised global costs a `swift_once` check per
+/// access, which showed up per packet.
 let fastHashSeed = UInt64.random(in: UInt64.min ... UInt64.max)
 
 /// splitmix64's finaliser: spreads every input bit over the whole word.
@@ -21,10 +23,10 @@ func mixBits(_ x0: UInt64) -> UInt64 {
 
 extension IPAddress: FastHashKey {
     @inline(__always)
-    var fastHash: UInt64 {
+    func fastHash(seed: UInt64) -> UInt64 {
         switch self {
-        case .v4(let v): mixBits(UInt64(v) ^ fastHashSeed)
-        case .v6(let high, let low): mixBits(high ^ mixBits(low ^ fastHashSeed) ^ 0x6A09_E667_F3BC_C909)
+        case .v4(let v): mixBits(UInt64(v) ^ seed)
+        case .v6(let high, let low): mixBits(high ^ mixBits(low ^ seed) ^ 0x6A09_E667_F3BC_C909)
         }
     }
 
@@ -41,6 +43,7 @@ struct FastSet<Key: FastHashKey>: Sendable {
 
     private var slots: [Slot]
     private(set) var count = 0
+    private let seed = fastHashSeed
 
     init(minimumCapacity: Int = 8) {
         var capacity = 16
@@ -56,7 +59,7 @@ struct FastSet<Key: FastHashKey>: Sendable {
         if (count + 1) * 2 > slots.count { grow() }
         let inserted = slots.withUnsafeMutableBufferPointer { s -> Bool in
             let mask = s.count - 1
-            var i = Int(truncatingIfNeeded: key.fastHash) & mask
+            var i = Int(truncatingIfNeeded: key.fastHash(seed: seed)) & mask
             while s[i].used {
                 if s[i].key == key { return false }
                 i = (i + 1) & mask
@@ -72,7 +75,7 @@ struct FastSet<Key: FastHashKey>: Sendable {
     func contains(_ key: Key) -> Bool {
         slots.withUnsafeBufferPointer { s in
             let mask = s.count - 1
-            var i = Int(truncatingIfNeeded: key.fastHash) & mask
+            var i = Int(truncatingIfNeeded: key.fastHash(seed: seed)) & mask
             while s[i].used {
                 if s[i].key == key { return true }
                 i = (i + 1) & mask

@@ -39,6 +39,8 @@ public struct TelescopeAnalyzer: Sendable {
     public private(set) var clock: Double = -.infinity
     public private(set) var firstPacketTime: Double?
     private var nextExpiry: Double = -.infinity
+    /// The packet being analysed, reused from record to record.
+    private var scratch = DissectedPacket.unset
     private let estimatesMonitoredSpace: Bool
 
     public init(configuration: Configuration = Configuration()) {
@@ -55,14 +57,15 @@ public struct TelescopeAnalyzer: Sendable {
     /// The share used for extrapolation right now.
     public var monitoredShare: MonitoredShare { tracker.monitoredShare }
 
-    /// Dissects and analyses one capture record.
+    /// Dissects and analyses one capture record. The packet is dissected into a value kept in the
+    /// analyzer (`dissect(into:)`), so it is not copied out of an enum payload per packet.
     @inline(__always)
     public mutating func observe(record: CaptureRecord, onEvent: (AttackEvent) -> Void) {
         let time = CaptureTime.sanitized(Double(record.timestampSeconds) + Double(record.timestampNanoseconds) * 1e-9,
                                          fallback: clock)
-        switch PacketDissector.dissect(linkType: record.linkType, bytes: record.bytes) {
-        case .packet(let packet):
-            observe(packet, at: time, onEvent: onEvent)
+        switch PacketDissector.dissect(linkType: record.linkType, bytes: record.bytes, into: &scratch) {
+        case .packet:
+            observe(scratch, at: time, onEvent: onEvent)
         case .notIP:
             counts.countNotIP()
         case .unsupportedLinkType:

@@ -6,6 +6,7 @@ import PacketCapture
 struct UInt64KeySet: Sendable {
     private var slots: [UInt64]
     private(set) var count = 0
+    private let seed = fastHashSeed
 
     init(minimumCapacity: Int = 8) {
         var capacity = 16
@@ -19,7 +20,7 @@ struct UInt64KeySet: Sendable {
         if (count + 1) * 2 > slots.count { grow() }
         let inserted = slots.withUnsafeMutableBufferPointer { s -> Bool in
             let mask = s.count - 1
-            var i = Int(truncatingIfNeeded: mixBits(key ^ fastHashSeed)) & mask
+            var i = Int(truncatingIfNeeded: mixBits(key ^ seed)) & mask
             while true {
                 let current = s[i]
                 if current == key { return false }
@@ -38,7 +39,7 @@ struct UInt64KeySet: Sendable {
     func contains(_ key: UInt64) -> Bool {
         // Plain indexing: a buffer-pointer closure on a non-mutating path retains the storage.
         let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: mixBits(key ^ fastHashSeed)) & mask
+        var i = Int(truncatingIfNeeded: mixBits(key ^ seed)) & mask
         while true {
             let current = slots[i]
             if current == key { return true }

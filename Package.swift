@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // zlib from the system (zlib1g-dev): gzip for pcap input and archive rotation.
@@ -47,6 +48,11 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        // The server's built-in telescope analyzer: type-1 queue → TelescopeAnalyzer → store.
+        .target(name: "D4AnalysisService", dependencies: [
+            "D4Analysis", "D4Queues", "D4Store", "PacketCapture",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // The server's front: TLS listener, per-connection rules, archive and queue hand-off, statistics.
         .target(name: "D4Ingest", dependencies: [
@@ -77,8 +83,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "d4", dependencies: [
-            "D4Protocol", "D4Sensor", "D4TLS", "PacketCapture", "CSystemShims", "D4Analysis", "D4Archive", "D4Store", "D4Queues", "D4Ingest",
+            "D4Protocol", "D4Sensor", "D4TLS", "PacketCapture", "CSystemShims", "D4Analysis", "D4Archive", "D4Store", "D4Queues", "D4Ingest", "D4AnalysisService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -92,6 +99,10 @@ let package = Package(
         .testTarget(name: "D4AnalysisTests", dependencies: ["D4Analysis", "PacketCapture", "D4TestSupport"]),
         .testTarget(name: "D4ArchiveTests", dependencies: ["D4Archive", "PacketCapture", "D4TestSupport"]),
         .testTarget(name: "D4StoreTests", dependencies: ["D4Store"]),
+        .testTarget(name: "D4AnalysisServiceTests", dependencies: [
+            "D4AnalysisService", "D4Analysis", "D4Queues", "D4Store", "PacketCapture", "D4TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "D4QueuesTests", dependencies: [
             "D4Queues",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -17,6 +17,8 @@ import NIOConcurrencyHelpers
 /// nothing runs under the lock that could block, and continuations resume after it is released.
 public final class QueueHub: Sendable {
     private let state: NIOLockedValueBox<QueueHubState>
+    /// Queues that feed an in-process analyzer: outside consumers are refused (see `reserve`).
+    private let reservedNames = NIOLockedValueBox<Set<String>>([])
 
     public init(specs: [QueueSpec]) {
         state = NIOLockedValueBox(QueueHubState(specs: specs))
@@ -136,9 +138,30 @@ public final class QueueHub: Sendable {
 
     // MARK: consuming
 
+    /// Keeps queue `name` for an analyzer inside this process: `subscribe` refuses it (socket and HTTP
+    /// consumers use that), `subscribeReserved` takes it. Consumers of one queue share its items, so an
+    /// outside consumer would silently take data away from the built-in analyzer.
+    public func reserve(_ name: String) {
+        _ = reservedNames.withLockedValue { $0.insert(name) }
+    }
+
+    public func isReserved(_ name: String) -> Bool {
+        reservedNames.withLockedValue { $0.contains(name) }
+    }
+
     /// Joins queue `name` as a consumer. The subscription counts as a consumer (and makes a `block`
-    /// queue apply backpressure) until it is closed or released.
+    /// queue apply backpressure) until it is closed or released. Reserved queues are refused.
     public func subscribe(_ name: String) throws(QueueError) -> QueueSubscription {
+        if isReserved(name) { throw .reservedQueue(name: name) }
+        return try join(name)
+    }
+
+    /// Joins a queue kept with `reserve` (the in-process analyzer that reserved it).
+    public func subscribeReserved(_ name: String) throws(QueueError) -> QueueSubscription {
+        try join(name)
+    }
+
+    private func join(_ name: String) throws(QueueError) -> QueueSubscription {
         let registration: (consumer: Int, generation: Int)? = state.withLockedValue { state in
             guard let index = state.indexByName[name] else { return nil }
             let consumer = state.makeIdentifier()

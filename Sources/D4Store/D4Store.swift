@@ -84,6 +84,21 @@ public protocol D4Store: Sendable {
     func removeQueue(_ name: String) async throws
     func queues() async throws -> [QueueDefinition]
 
+    // MARK: analysis results (the built-in telescope analyzer)
+    /// Creates or replaces attacks by `id`, in one transaction, all validated first. A closed attack is
+    /// never reopened: an ongoing snapshot arriving after the closing one leaves the row as it is.
+    func upsertAttacks(_ attacks: [AttackRecord]) async throws
+    /// Filtered as `query` says; newest start first (ties by id).
+    func attacks(_ query: AttackQuery) async throws -> [AttackRecord]
+    func attack(id: String) async throws -> AttackRecord?
+    /// Marks `node`'s ongoing attacks closed (an analyzer starting after a crash: nobody will close
+    /// them otherwise); returns how many.
+    func closeOngoingAttacks(node: String, at: Date) async throws -> Int
+    /// Creates or replaces botnet counts by (period, start, node), in one transaction, all validated first.
+    func upsertBotnetCounts(_ counts: [BotnetCountRecord]) async throws
+    /// Periods whose start lies in `since…until` (nil = open), oldest first (ties by node).
+    func botnetCounts(period: BotnetPeriod, since: Date?, until: Date?) async throws -> [BotnetCountRecord]
+
     // MARK: change notification
     func changeGeneration() async throws -> Int64
 }

@@ -101,6 +101,65 @@ enum SQLiteSchema {
                 sql: "INSERT INTO settings (id, json, revision) VALUES (1, ?, 0)",
                 arguments: [try SettingsCoding.encode(ServerSettings())])
         }
+        // The built-in telescope analyzer's results. Lists (ports, responses, top ports) are JSON text,
+        // like a queue's sensor list: readable, and jsonb-ready for PostgreSQL.
+        migrator.registerMigration("v2-analysis") { db in
+            try db.execute(sql: """
+                CREATE TABLE attacks (
+                    id                         TEXT PRIMARY KEY NOT NULL,
+                    node                       TEXT NOT NULL DEFAULT '',
+                    victim                     TEXT NOT NULL,
+                    start_time                 REAL NOT NULL,
+                    end_time                   REAL NOT NULL,
+                    ongoing                    INTEGER NOT NULL,
+                    packets                    INTEGER NOT NULL,
+                    bytes                      INTEGER NOT NULL,
+                    protocol                   TEXT NOT NULL,
+                    protocols                  TEXT NOT NULL,
+                    ports                      TEXT NOT NULL,
+                    responses                  TEXT NOT NULL,
+                    sensor_addresses           INTEGER NOT NULL,
+                    sensor_addresses_estimated INTEGER NOT NULL,
+                    peak_pps                   REAL NOT NULL,
+                    peak_minute_pps            REAL NOT NULL,
+                    mean_pps                   REAL NOT NULL,
+                    estimated_pps              REAL,
+                    estimated_peak_pps         REAL,
+                    monitored_addresses        INTEGER,
+                    monitored_share            TEXT NOT NULL,
+                    updated_at                 REAL NOT NULL
+                );
+                CREATE INDEX attacks_by_start ON attacks (start_time);
+                CREATE INDEX attacks_by_victim ON attacks (victim, start_time);
+                CREATE INDEX attacks_ongoing ON attacks (node) WHERE ongoing = 1;
+
+                CREATE TABLE botnet_counts (
+                    period          TEXT NOT NULL CHECK (period IN ('hour', 'day')),
+                    start_time      REAL NOT NULL,
+                    node            TEXT NOT NULL DEFAULT '',
+                    mirai_sources   INTEGER NOT NULL,
+                    mirai_packets   INTEGER NOT NULL,
+                    netis_sources   INTEGER NOT NULL,
+                    netis_packets   INTEGER NOT NULL,
+                    scanner_sources INTEGER NOT NULL,
+                    scan_packets    INTEGER NOT NULL,
+                    top_ports       TEXT NOT NULL,
+                    truncated       INTEGER NOT NULL,
+                    complete        INTEGER NOT NULL,
+                    updated_at      REAL NOT NULL,
+                    PRIMARY KEY (period, start_time, node)
+                );
+                """)
+        }
         return migrator
+    }
+
+    /// Creates a database at `path` with the migrations up to `lastMigration` only, then runs `sql`
+    /// (rows an older d4 version would have written): how tests make a file as that version left it.
+    static func createDatabase(path: String, upTo lastMigration: String, then sql: String = "") throws {
+        let queue = try DatabaseQueue(path: path)
+        try migrator.migrate(queue, upTo: lastMigration)
+        if !sql.isEmpty { try queue.write { db in try db.execute(sql: sql) } }
+        try queue.close()
     }
 }

@@ -120,6 +120,29 @@ final class QueueSocketTests: XCTestCase {
         try await server.close()
     }
 
+    func testReservedQueueIsRefusedToOutsideConsumersAndKeptForItsOwner() async throws {
+        let hub = QueueHub(specs: [QueueSpec(name: "builtin", type: 1, capacity: 4)])
+        hub.reserve("builtin")
+        let server = try await startServer(hub)
+        do {
+            try await QueueSocketClient.consume(path: server.path, queue: "builtin", format: .ndjson,
+                                                group: MultiThreadedEventLoopGroup.singleton) { _ in
+                XCTFail("no item expected")
+            }
+            XCTFail("expected an error")
+        } catch let error as QueueError {
+            XCTAssertEqual(error, .server(QueueError.reservedQueue(name: "builtin").description))
+        }
+        XCTAssertThrowsError(try hub.subscribe("builtin"))
+        // The owner still receives every item.
+        let owner = try hub.subscribeReserved("builtin")
+        XCTAssertEqual(hub.publish(F.item(1)), .accepted)
+        let items = await F.take(1, from: owner)
+        XCTAssertEqual(items.map(F.payloadText), ["item-1"])
+        owner.close()
+        try await server.close()
+    }
+
     func testBadRequestIsAnsweredWithErr() async throws {
         let hub = QueueHub(specs: [])
         let server = try await startServer(hub)

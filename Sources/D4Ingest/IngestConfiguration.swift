@@ -12,9 +12,13 @@ public struct IngestConfiguration: Sendable {
     public var statisticsInterval: Duration
     /// How often the store's change generation is polled for admin changes.
     public var adminRefreshInterval: Duration
+    /// Sees every statistics batch as it is written (metrics): server-wide frames and bytes per type.
+    public var statisticsObserver: (@Sendable (_ perType: [Int: (frames: Int64, bytes: Int64)]) -> Void)?
 
     public init(listen: [ListenAddress], headerTimeout: Duration = .seconds(30), tickInterval: Duration = .seconds(1),
-                statisticsInterval: Duration = .seconds(2), adminRefreshInterval: Duration = .seconds(1)) {
+                statisticsInterval: Duration = .seconds(2), adminRefreshInterval: Duration = .seconds(1),
+                statisticsObserver: (@Sendable (_ perType: [Int: (frames: Int64, bytes: Int64)]) -> Void)? = nil) {
+        self.statisticsObserver = statisticsObserver
         self.listen = listen
         self.headerTimeout = headerTimeout
         self.tickInterval = tickInterval

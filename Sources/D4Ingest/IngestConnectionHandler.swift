@@ -13,6 +13,7 @@ struct IngestShared: Sendable {
     var registry: ConnectionRegistry
     var statistics: StatisticsAggregator
     var archive: ArchiveConfiguration
+    var backlogBudget: ArchiveBacklogBudget
     var queues: QueueHub?
     var store: any D4Store
     var logger: Logger
@@ -22,13 +23,26 @@ struct IngestShared: Sendable {
 /// Executes the decisions of one connection's `ConnectionStateMachine`: claims its (sensor, type)
 /// slot, hands payloads to the archive and the queues, pauses reading under backpressure, counts,
 /// and closes with a recorded reason. One job: the rules are in the state machine.
+///
+/// Per frame it does only what the rules need (header checks, HMAC, counters): the admission facts
+/// are a per-connection copy refreshed when the store generation moves, and accepted payloads are
+/// handed to the archive in one batch per socket read.
 final class IngestConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = Frame
 
+    /// A batch is handed over early once it holds this much (a long burst of reads).
+    static let batchBytes = 1 << 20
+
     private let shared: IngestShared
     private var machine: ConnectionStateMachine
+    private var facts: AdmissionFacts
+    private var factsGeneration: Int64
+    /// `facts.maxBacklog(for: sensor)`, kept with the facts.
+    private var maxBacklog = Int.max
     private var registryID: Int?
     private var sink: SessionSink?
+    private var batch: [ByteBuffer] = []
+    private var batchBytes = 0
     private var metaHeaderJSON: Data?
     private var sensor: UUID?
     private var closeReason: CloseReason?
@@ -38,18 +52,24 @@ final class IngestConnectionHandler: ChannelInboundHandler {
     private var ticker: RepeatedTask?
     private var pausedForArchive = false
     private var pausedForQueues = false
+    private var sessionCounted = false
     private let sourceIP: String
+    /// Made once per connection (they capture the loop-bound handler): archive failure and drain.
+    private var onArchiveFailure: (@Sendable (String) -> Void)?
+    private var onArchiveDrained: (@Sendable () -> Void)?
 
     init(shared: IngestShared, sourceIP: String) {
         self.shared = shared
         self.sourceIP = sourceIP
         self.machine = ConnectionStateMachine(sourceIP: sourceIP)
+        self.facts = shared.admission.current
+        self.factsGeneration = facts.generation
     }
 
     // MARK: lifecycle
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if let refusal = ConnectionStateMachine.admitConnection(sourceIP: sourceIP, facts: shared.admission.current) {
+        if let refusal = ConnectionStateMachine.admitConnection(sourceIP: sourceIP, facts: facts) {
             close(context: context, reason: refusal)
             return
         }
@@ -57,6 +77,12 @@ final class IngestConnectionHandler: ChannelInboundHandler {
         let loop = context.eventLoop
         registryID = shared.registry.register(sourceIP: sourceIP) { reason in
             loop.execute { loopBound.value.0.close(context: loopBound.value.1, reason: reason) }
+        }
+        onArchiveFailure = { why in
+            loop.execute { loopBound.value.0.close(context: loopBound.value.1, reason: .archiveFailed(why)) }
+        }
+        onArchiveDrained = {
+            loop.execute { loopBound.value.0.resume(.archive, context: loopBound.value.1) }
         }
         let timeout = shared.configuration.headerTimeout
         headerTimer = loop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)) {
@@ -80,12 +106,25 @@ final class IngestConnectionHandler: ChannelInboundHandler {
 
     // MARK: frames
 
+    /// The facts in force: a fresh copy only when the store generation moved since the last one.
+    private func refreshFacts() {
+        let generation = shared.admission.generation
+        guard generation != factsGeneration else { return }
+        facts = shared.admission.current
+        factsGeneration = facts.generation
+        if let sensor { maxBacklog = facts.maxBacklog(for: sensor) }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard closeReason == nil else { return }
         let frame = unwrapInboundIn(data)
-        headerTimer?.cancel()
-        headerTimer = nil
-        let decision = machine.decide(header: frame.header, facts: shared.admission.current, now: Date()) { signer in
+        if let timer = headerTimer {
+            timer.cancel()
+            headerTimer = nil
+        }
+        refreshFacts()
+        let now = Date()
+        let decision = machine.decide(header: frame.header, facts: facts, now: now) { signer in
             frame.isAuthentic(with: signer)
         }
         switch decision {
@@ -95,11 +134,12 @@ final class IngestConnectionHandler: ChannelInboundHandler {
                 return
             }
             sensor = uuid
-            accept(frame, context: context)
+            maxBacklog = facts.maxBacklog(for: uuid)
+            accept(frame, now: now, context: context)
         case .accept:
-            accept(frame, context: context)
+            accept(frame, now: now, context: context)
         case .metaHeader:
-            accept(frame, context: context)
+            accept(frame, now: now, context: context)
         case .close(let reason, let blockSourceIP):
             if blockSourceIP {
                 let store = shared.store, ip = sourceIP
@@ -109,7 +149,12 @@ final class IngestConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    private func accept(_ frame: Frame, context: ChannelHandlerContext) {
+    func channelReadComplete(context: ChannelHandlerContext) {
+        handOver(context: context)
+        context.fireChannelReadComplete()
+    }
+
+    private func accept(_ frame: Frame, now: Date, context: ChannelHandlerContext) {
         framesSinceTick += 1
         bytesSinceTick += Int64(frame.header.size)
         guard frame.header.size > 0 else { return }  // the empty end-of-stream frame
@@ -123,29 +168,41 @@ final class IngestConnectionHandler: ChannelInboundHandler {
             return
         }
         guard case .streaming(let uuid, let type, let metaType) = machine.state else { return }
-        let now = Date()
-        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let loop = context.eventLoop
-        let onFailure: @Sendable (String) -> Void = { why in
-            loop.execute { loopBound.value.0.close(context: loopBound.value.1, reason: .archiveFailed(why)) }
-        }
         if sink == nil || sink?.key.metaType != metaType {
+            handOver(context: context)  // what the previous session accepted goes to its files
             let key = SessionKey(sensorUUID: uuid, type: type.rawValue, metaType: metaType,
                                  sessionID: shared.sessionIDs.next(), start: now)
-            sink = SessionSink(key: key, configuration: shared.archive, metaHeaderJSON: metaHeaderJSON, onFailure: onFailure)
+            sink = SessionSink(key: key, configuration: shared.archive, metaHeaderJSON: metaHeaderJSON,
+                               onFailure: onArchiveFailure ?? { _ in }, onDrained: onArchiveDrained ?? {})
+            if !sessionCounted {
+                sessionCounted = true
+                shared.backlogBudget.sessionOpened()
+            }
         }
         guard let sink else { return }
-        sink.append(frame.payload, now: now, onFailure: onFailure) {
-            loop.execute { loopBound.value.0.resume(.archive, context: loopBound.value.1) }
-        }
-        let limit = shared.admission.current.maxBacklog(for: uuid)
-        if sink.backlogFrames > limit {
-            close(context: context, reason: .backlogExceeded(limit: limit), sensor: uuid)
+        batch.append(frame.payload)
+        batchBytes += frame.payload.readableBytes
+        if sink.backlogFrames + batch.count > maxBacklog {
+            close(context: context, reason: .backlogExceeded(limit: maxBacklog), sensor: uuid)
             return
         }
-        if sink.backlogBytes >= SessionSink.pauseAboveBytes { pause(.archive, context: context) }
+        if batchBytes >= Self.batchBytes { handOver(context: context) }
         if shared.queues != nil {
             publish(frame, uuid: uuid, type: type, metaType: metaType, session: sink.key.sessionID, context: context)
+        }
+    }
+
+    /// Gives the accepted payloads to the archive session in one batch, and pauses reading when
+    /// the session has more waiting than its share of the backlog budget.
+    private func handOver(context: ChannelHandlerContext) {
+        guard let sink, !batch.isEmpty else { return }
+        sink.append(batch, bytes: batchBytes, now: Date())
+        batch.removeAll(keepingCapacity: true)
+        batchBytes = 0
+        guard !pausedForArchive, closeReason == nil else { return }
+        let pauseAbove = shared.backlogBudget.pauseAboveBytes
+        if sink.backlogBytes >= pauseAbove, sink.armResume(below: pauseAbove / 4) {
+            pause(.archive, context: context)
         }
     }
 
@@ -264,7 +321,16 @@ final class IngestConnectionHandler: ChannelInboundHandler {
         finished = true
         headerTimer?.cancel()
         ticker?.cancel()
+        // Frames accepted before the close are stored, as if handed over one by one.
+        if let sink, !batch.isEmpty {
+            sink.append(batch, bytes: batchBytes, now: Date())
+            batch = []
+            batchBytes = 0
+        }
         tick()
+        onArchiveFailure = nil
+        onArchiveDrained = nil
+        if sessionCounted { shared.backlogBudget.sessionClosed() }
         if let id = registryID { shared.registry.unregister(id: id) }
         guard let sink else { return }
         self.sink = nil

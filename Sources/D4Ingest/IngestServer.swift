@@ -22,8 +22,15 @@ public final class IngestServer: Sendable {
                              archive: ArchiveConfiguration, queues: QueueHub?, group: EventLoopGroup,
                              logger: Logger) async throws -> IngestServer {
         let shared = IngestShared(configuration: configuration, admission: try await AdmissionCache(store: store),
-                                  registry: ConnectionRegistry(), statistics: StatisticsAggregator(store: store, logger: logger),
-                                  archive: archive, queues: queues, store: store, logger: logger, sessionIDs: SessionIDSource())
+                                  registry: ConnectionRegistry(), statistics: StatisticsAggregator(store: store, logger: logger,
+                                                                                observer: configuration.statisticsObserver),
+                                  archive: archive, backlogBudget: ArchiveBacklogBudget(), queues: queues, store: store,
+                                  logger: logger, sessionIDs: SessionIDSource())
+        // Every sensor is a descriptor: the usual soft limit of 1,024 would refuse the 1,000th.
+        let descriptors = DescriptorLimit.raiseSoftLimit()
+        if descriptors < 4096 {
+            logger.warning("only \(descriptors) file descriptors allowed (ulimit -Hn): that many sensors at most")
+        }
         let context = try identity.makeServerContext()
         var channels: [Channel] = []
         do {

@@ -7,23 +7,32 @@ import Synchronization
 /// Carries one connection's accepted payloads to its archive session off the event loop, on a serial
 /// queue of its own, and tells the connection how much is still waiting so it can stop reading the
 /// socket when the disk falls behind (backpressure instead of unbounded memory).
+///
+/// Payloads arrive in batches (all frames decoded from one socket read): one hop to the queue per
+/// batch, not per frame.
 final class SessionSink: @unchecked Sendable {
     // `archive` and `failed` are only touched on `queue`; the counters are atomics.
-    static let pauseAboveBytes = 8 << 20
-    static let resumeBelowBytes = 2 << 20
-
     let key: SessionKey
     private let queue: DispatchQueue
     private var archive: ArchiveSession?
     private var failed = false
     private let waitingBytes = Atomic<Int>(0)
     private let waitingFrames = Atomic<Int>(0)
+    /// While the connection is paused: `onDrained` runs once the backlog falls under this; 0 = not armed.
+    private let resumeBelow = Atomic<Int>(0)
+    private let onFailure: @Sendable (String) -> Void
+    private let onDrained: @Sendable () -> Void
 
-    /// Opens the archive session (on the sink's queue); `onFailure` runs there when the disk fails.
+    /// Opens the archive session (on the sink's queue). `onFailure` runs there when the disk fails;
+    /// `onDrained` when the backlog falls under the mark given to `armResume(below:)`.
     init(key: SessionKey, configuration: ArchiveConfiguration, metaHeaderJSON: Data?,
-         onFailure: @escaping @Sendable (String) -> Void) {
+         onFailure: @escaping @Sendable (String) -> Void, onDrained: @escaping @Sendable () -> Void) {
         self.key = key
-        self.queue = DispatchQueue(label: "d4.archive.\(key.sensorUUID.compactHex).\(key.sessionID)")
+        self.onFailure = onFailure
+        self.onDrained = onDrained
+        // The global queue's pool is sized to the cores (growing when threads block in I/O): with
+        // 1,000 sessions, a queue of each targeting the default overcommit pool would start a thread each.
+        self.queue = DispatchQueue(label: "d4.archive.\(key.sensorUUID.compactHex).\(key.sessionID)", target: .global())
         queue.async {
             do {
                 self.archive = try ArchiveSession(key: key, configuration: configuration, metaHeaderJSON: metaHeaderJSON)
@@ -37,27 +46,41 @@ final class SessionSink: @unchecked Sendable {
     var backlogFrames: Int { waitingFrames.load(ordering: .relaxed) }
     var backlogBytes: Int { waitingBytes.load(ordering: .relaxed) }
 
-    /// Queues a payload; `onDrained` runs (on the sink's queue) when the backlog falls back under the
-    /// resume mark after having been over the pause mark.
-    func append(_ payload: ByteBuffer, now: Date, onFailure: @escaping @Sendable (String) -> Void,
-                onDrained: @escaping @Sendable () -> Void) {
-        let size = payload.readableBytes
-        waitingBytes.add(size, ordering: .relaxed)
-        waitingFrames.add(1, ordering: .relaxed)
+    /// Queues payloads (in order) holding `bytes` bytes in total, received at `now`.
+    func append(_ payloads: [ByteBuffer], bytes: Int, now: Date) {
+        guard !payloads.isEmpty else { return }
+        waitingBytes.add(bytes, ordering: .relaxed)
+        waitingFrames.add(payloads.count, ordering: .relaxed)
         queue.async {
-            defer {
-                let before = self.waitingBytes.subtract(size, ordering: .relaxed).oldValue
-                self.waitingFrames.subtract(1, ordering: .relaxed)
-                if before >= Self.resumeBelowBytes, before - size < Self.resumeBelowBytes { onDrained() }
+            for payload in payloads {
+                guard !self.failed, let archive = self.archive else { break }
+                do {
+                    try payload.withUnsafeReadableBytes { try archive.append($0, now: now) }
+                } catch {
+                    self.failed = true
+                    self.onFailure("\(error)")
+                }
             }
-            guard !self.failed, let archive = self.archive else { return }
-            do {
-                try payload.withUnsafeReadableBytes { try archive.append($0, now: now) }
-            } catch {
-                self.failed = true
-                onFailure("\(error)")
-            }
+            let left = self.waitingBytes.subtract(bytes, ordering: .relaxed).newValue
+            self.waitingFrames.subtract(payloads.count, ordering: .relaxed)
+            self.resumeIfDrained(left: left)
         }
+    }
+
+    /// Asks for `onDrained` once the backlog is under `mark`. Returns false when it already is (the
+    /// caller need not pause), true when `onDrained` will run.
+    func armResume(below mark: Int) -> Bool {
+        resumeBelow.store(mark, ordering: .sequentiallyConsistent)
+        guard waitingBytes.load(ordering: .sequentiallyConsistent) < mark else { return true }
+        // Drained meanwhile: disarm, unless the queue did already (then it calls `onDrained`).
+        return !resumeBelow.compareExchange(expected: mark, desired: 0, ordering: .sequentiallyConsistent).exchanged
+    }
+
+    private func resumeIfDrained(left: Int) {
+        let mark = resumeBelow.load(ordering: .sequentiallyConsistent)
+        guard mark > 0, left < mark,
+              resumeBelow.compareExchange(expected: mark, desired: 0, ordering: .sequentiallyConsistent).exchanged else { return }
+        onDrained()
     }
 
     /// Periodic work: data to the OS (no 10-second polling), time-based rotation of quiet files.

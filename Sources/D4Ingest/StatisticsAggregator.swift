@@ -9,10 +9,12 @@ final class StatisticsAggregator: Sendable {
     private let pending = NIOLockedValueBox(StatisticsBatch())
     private let store: any D4Store
     private let logger: Logger
+    private let observer: (@Sendable ([Int: (frames: Int64, bytes: Int64)]) -> Void)?
 
-    init(store: any D4Store, logger: Logger) {
+    init(store: any D4Store, logger: Logger, observer: (@Sendable ([Int: (frames: Int64, bytes: Int64)]) -> Void)? = nil) {
         self.store = store
         self.logger = logger
+        self.observer = observer
     }
 
     func record(sensor: UUID, type: Int, metaType: String?, sourceIP: String, frames: Int64, bytes: Int64, at moment: Date) {
@@ -30,6 +32,17 @@ final class StatisticsAggregator: Sendable {
             return batch
         }
         guard !batch.isEmpty else { return }
+        if let observer {
+            // The server-wide counters (no sensor, no source address) summed over days: a batch may
+            // straddle midnight.
+            var perType: [Int: (frames: Int64, bytes: Int64)] = [:]
+            for (key, value) in batch.counters where key.sensor == nil && key.sourceIP == nil {
+                guard let type = key.type else { continue }
+                let sum = perType[type] ?? (0, 0)
+                perType[type] = (sum.frames + value.frames, sum.bytes + value.bytes)
+            }
+            if !perType.isEmpty { observer(perType) }
+        }
         do {
             try await store.apply(batch)
         } catch {

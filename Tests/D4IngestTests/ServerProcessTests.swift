@@ -10,7 +10,8 @@ final class ServerProcessTests: XCTestCase {
     private func startServer(dataDirectory: URL, extra: [String] = []) throws -> (Process, Int, String) {
         let process = Process()
         process.executableURL = try d4Executable()
-        process.arguments = ["server", "--data-dir", dataDirectory.path, "--listen", "127.0.0.1:0", "--replay-window", "0"] + extra
+        process.arguments = ["server", "--data-dir", dataDirectory.path, "--listen", "127.0.0.1:0", "--web-listen", "127.0.0.1:0",
+                             "--replay-window", "0"] + extra
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -20,6 +20,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Tests only: an HTTPS client for the web API tests.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // zlib from the system (zlib1g-dev): gzip for pcap input and archive rotation.
@@ -63,6 +70,24 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The server's HTTP side: JSON API (Basic auth), /metrics, analyzer-queue streams over HTTPS.
+        .target(name: "D4Web", dependencies: [
+            "D4Store", "D4Queues", "D4TLS",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // TLS helpers shared by sensor and server: self-signed certificates, pinning, contexts.
         .target(name: "D4TLS", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
@@ -83,7 +108,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "d4", dependencies: [
-            "D4Protocol", "D4Sensor", "D4TLS", "PacketCapture", "CSystemShims", "D4Analysis", "D4Archive", "D4Store", "D4Queues", "D4Ingest", "D4AnalysisService",
+            "D4Protocol", "D4Sensor", "D4TLS", "PacketCapture", "CSystemShims", "D4Analysis", "D4Archive", "D4Store", "D4Queues", "D4Ingest", "D4AnalysisService", "D4Web",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -99,6 +124,17 @@ let package = Package(
         .testTarget(name: "D4AnalysisTests", dependencies: ["D4Analysis", "PacketCapture", "D4TestSupport"]),
         .testTarget(name: "D4ArchiveTests", dependencies: ["D4Archive", "PacketCapture", "D4TestSupport"]),
         .testTarget(name: "D4StoreTests", dependencies: ["D4Store"]),
+        .testTarget(name: "D4WebTests", dependencies: [
+            "D4Web", "D4Store", "D4Queues", "D4TLS",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         .testTarget(name: "D4AnalysisServiceTests", dependencies: [
             "D4AnalysisService", "D4Analysis", "D4Queues", "D4Store", "PacketCapture", "D4TestSupport",
             .product(name: "Logging", package: "swift-log"),

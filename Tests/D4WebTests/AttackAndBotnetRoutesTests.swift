@@ -1,0 +1,87 @@
+import D4Store
+import Foundation
+import XCTest
+
+final class AttackAndBotnetRoutesTests: XCTestCase {
+    private func attack(_ victim: String, start: Double, ongoing: Bool) -> AttackRecord {
+        AttackRecord(id: "attack-\(victim.replacingOccurrences(of: ":", with: "_"))-\(Int(start))", victim: victim, start: Date(timeIntervalSince1970: start),
+                     end: Date(timeIntervalSince1970: start + 300), isOngoing: ongoing, packets: 1500, bytes: 60_000,
+                     ipProtocol: "TCP", protocols: ["TCP"],
+                     ports: [.init(ipProtocol: "TCP", port: 443, service: "https", packets: 1500)],
+                     responses: [.init(kind: "SYN/ACK", packets: 1500)], sensorAddresses: 700,
+                     sensorAddressesEstimated: false, peakPacketsPerSecond: 9, peakMinuteRate: 5, meanPacketsPerSecond: 5,
+                     estimatedPacketsPerSecond: 327_680, estimatedPeakPacketsPerSecond: 589_824,
+                     monitoredAddresses: 65_536, monitoredShare: "configured",
+                     updatedAt: Date(timeIntervalSince1970: start + 300))
+    }
+
+    func testAttacksAreListedNewestFirstWithTheReportFieldsAndFiltered() async throws {
+        try await withWebServer { server in
+            try await server.store.upsertAttacks([
+                self.attack("192.0.2.10", start: 1_764_000_000, ongoing: false),
+                self.attack("2001:db8::7", start: 1_764_003_600, ongoing: true),
+            ])
+            let answer = try await server.get("/api/v1/attacks")
+            XCTAssertEqual(answer.status.code, 200, answer.text)
+            let attacks = try XCTUnwrap(try answer.json()["attacks"] as? [[String: Any]])
+            XCTAssertEqual(attacks.map { $0["victim"] as? String }, ["2001:db8::7", "192.0.2.10"])
+            let closed = try XCTUnwrap(attacks.last)
+            XCTAssertEqual(closed["start"] as? String, "2025-11-24T16:00:00Z")
+            XCTAssertEqual(closed["end"] as? String, "2025-11-24T16:05:00Z")
+            XCTAssertEqual(closed["packets"] as? Int, 1500)
+            XCTAssertEqual(closed["protocol"] as? String, "TCP")
+            XCTAssertEqual(closed["peak_pps"] as? Double, 9)
+            XCTAssertEqual(closed["mean_pps"] as? Double, 5)
+            XCTAssertEqual(closed["estimated_pps"] as? Double, 327_680)
+            XCTAssertEqual(closed["ongoing"] as? Bool, false)
+            let ports = try XCTUnwrap(closed["ports"] as? [[String: Any]])
+            XCTAssertEqual(ports.first?["port"] as? Int, 443)
+            XCTAssertEqual(ports.first?["service"] as? String, "https")
+
+            let running = try await server.get("/api/v1/attacks?ongoing=true")
+            XCTAssertEqual((try running.json()["attacks"] as? [[String: Any]])?.map { $0["victim"] as? String }, ["2001:db8::7"])
+            let byVictim = try await server.get("/api/v1/attacks?victim=2001:0db8:0:0:0:0:0:7")
+            XCTAssertEqual((try byVictim.json()["attacks"] as? [[String: Any]])?.count, 1, byVictim.text)
+            let since = try await server.get("/api/v1/attacks?since=2025-11-24T17:00:00Z")
+            XCTAssertEqual((try since.json()["attacks"] as? [[String: Any]])?.map { $0["victim"] as? String }, ["2001:db8::7"])
+
+            let one = try await server.get("/api/v1/attacks/attack-192.0.2.10-1764000000")
+            XCTAssertEqual(try one.json()["victim"] as? String, "192.0.2.10")
+        }
+    }
+
+    func testAttackQueriesWithBadValuesAreRefusedWithAReason() async throws {
+        try await withWebServer { server in
+            for (path, fragment) in [("/api/v1/attacks?victim=banana", "victim"), ("/api/v1/attacks?ongoing=maybe", "ongoing"),
+                                     ("/api/v1/attacks?limit=0", "limit"), ("/api/v1/attacks?since=yesterday", "since"),
+                                     ("/api/v1/botnets?period=week", "period")] {
+                let answer = try await server.get(path)
+                XCTAssertEqual(answer.status.code, 400, path)
+                XCTAssertTrue((try answer.json()["error"] as? String)?.contains(fragment) ?? false, answer.text)
+            }
+            let missing = try await server.get("/api/v1/attacks/no-such-attack")
+            XCTAssertEqual(missing.status.code, 404)
+        }
+    }
+
+    func testBotnetTrendPerHour() async throws {
+        try await withWebServer { server in
+            let hours = (0 ..< 3).map { hour in
+                BotnetCountRecord(period: .hour, start: Date(timeIntervalSince1970: 1_764_000_000 + Double(hour) * 3600),
+                                  miraiSources: 10 + hour, miraiPackets: 100, netisSources: 2, netisPackets: 20,
+                                  scannerSources: 500, scanPackets: 9000,
+                                  topPorts: [.init(ipProtocol: "TCP", port: 23, service: "telnet", sources: 40, packets: 400)],
+                                  truncated: false, isComplete: hour < 2, updatedAt: Date(timeIntervalSince1970: 1_764_010_000))
+            }
+            try await server.store.upsertBotnetCounts(hours)
+            let answer = try await server.get("/api/v1/botnets?period=hour&since=2025-11-24T17:00:00Z")
+            XCTAssertEqual(answer.status.code, 200, answer.text)
+            let json = try answer.json()
+            XCTAssertEqual(json["period"] as? String, "hour")
+            let counts = try XCTUnwrap(json["counts"] as? [[String: Any]])
+            XCTAssertEqual(counts.map { $0["mirai_sources"] as? Int }, [11, 12])
+            XCTAssertEqual(counts.last?["complete"] as? Bool, false)
+            XCTAssertEqual((counts.first?["top_ports"] as? [[String: Any]])?.first?["port"] as? Int, 23)
+        }
+    }
+}

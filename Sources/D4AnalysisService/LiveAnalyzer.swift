@@ -20,14 +20,15 @@ public actor LiveAnalyzer {
     /// behind. The analyzer must never hold ingest back (a `block` queue would stall every sensor's
     /// connection when analysis is slower than the wire), and when it is behind the newest data is the
     /// most useful for a live view; every drop is counted by the queue and seen by the analyzer as a
-    /// gap in sequence numbers, after which the streams resynchronise on a record boundary.
-    public static func builtinQueueSpec(name: String = builtinQueueName, capacity: Int = 4096) -> QueueSpec {
+    /// gap in sequence numbers, after which the streams resynchronise on a record boundary. 1,024
+    /// frames bound what a stalled analyzer holds to 64 MiB at the largest frame size.
+    public static func builtinQueueSpec(name: String = builtinQueueName, capacity: Int = 1024) -> QueueSpec {
         QueueSpec(name: name, type: 1, capacity: capacity, dropPolicy: .dropOldest)
     }
 
     /// The same queue as a store definition: defining it in the store (idempotent) makes it survive the
     /// server's refresh of the hub from the store's queue list, and shows it in `d4 queue list`.
-    public static func builtinQueueDefinition(name: String = builtinQueueName, capacity: Int = 4096) -> QueueDefinition {
+    public static func builtinQueueDefinition(name: String = builtinQueueName, capacity: Int = 1024) -> QueueDefinition {
         QueueDefinition(name: name, type: 1, capacity: capacity, dropPolicy: DropPolicy.dropOldest.rawValue)
     }
 

@@ -1,3 +1,4 @@
+import D4AnalysisService
 import ArgumentParser
 import D4Protocol
 import D4Store
@@ -52,6 +53,12 @@ extension QueueCommand {
 
         @OptionGroup var data: DataDirectoryOptions
         @Argument(help: "Queue name.") var name: String
+
+        func validate() throws {
+            if name == LiveAnalyzer.builtinQueueName {
+                throw ValidationError("\(name) feeds the server's built-in analyzer; turn that off with `d4 server --no-live-analysis` instead")
+            }
+        }
 
         func run(on store: SQLiteStore) async throws {
             try await store.removeQueue(name)

@@ -2,6 +2,9 @@ import D4Analysis
 import D4Store
 import D4TestSupport
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import XCTest
 
 /// The real binaries: `d4 sensor` streams a generated telescope capture to `d4 server`, whose
@@ -27,7 +30,7 @@ final class ServerLiveAnalysisTests: XCTestCase {
         let data = directory.appendingPathComponent("data")
         let server = Process()
         server.executableURL = try d4Executable()
-        server.arguments = ["server", "--data-dir", data.path, "--listen", "127.0.0.1:0", "--replay-window", "0",
+        server.arguments = ["server", "--data-dir", data.path, "--listen", "127.0.0.1:0", "--web-listen", "127.0.0.1:0", "--web-plain-http", "--replay-window", "0",
                             "--default-key-file", keyFile.path, "--monitored", "198.18.0.0/16"]
         let output = Pipe()
         server.standardOutput = output
@@ -49,6 +52,8 @@ final class ServerLiveAnalysisTests: XCTestCase {
             return XCTFail("server did not start: \(startup)")
         }
         XCTAssertTrue(startup.contains("built-in analysis: on"), startup)
+        let apiRange = try XCTUnwrap(startup.range(of: "REST API: http://127.0.0.1:"), startup)
+        let webPort = try XCTUnwrap(Int(startup[apiRange.upperBound...].prefix { $0.isNumber }))
 
         let sensor = try runProcess(try d4Executable(),
                                     ["sensor", "--uuid", "6f1e3a52-9d7c-4b8e-a1f0-2c3d4e5f6a7b", "--key-file", keyFile.path,
@@ -56,7 +61,12 @@ final class ServerLiveAnalysisTests: XCTestCase {
                                      "--state-dir", directory.appendingPathComponent("sensor-state").path, capture.path],
                                     stdin: URL(fileURLWithPath: "/dev/null"))
         XCTAssertEqual(sensor.status, 0, sensor.stderr)
-        try await Task.sleep(for: .seconds(3))  // the analyzer drains its queue
+        try await Task.sleep(for: .seconds(3))  // the analyzer drains its queue, statistics are flushed
+        // Prometheus sees the frames ingest accepted.
+        let (body, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(webPort)/metrics")!)
+        let exposition = String(decoding: body, as: UTF8.self)
+        let framesLine = exposition.split(separator: "\n").first { $0.hasPrefix("d4_frames_accepted_total") && $0.contains("type=\"1\"") }
+        XCTAssertGreaterThan(Double(framesLine?.split(separator: " ").last ?? "") ?? 0, 0, exposition)
         server.interrupt()  // a graceful stop closes every attack and writes the counters
         server.waitUntilExit()
         XCTAssertEqual(server.terminationStatus, 0)

@@ -106,7 +106,8 @@ final class ArchivePartWriter {
     }
 
     /// Closes the current part — with its uncommitted tail when `includeUncommitted` (end of the
-    /// session) — syncs it, and compresses it when configured.
+    /// session) — syncs it (unless the background compressor will write a synced .gz of it), and
+    /// compresses it when configured.
     func finishPart(includeUncommitted: Bool) throws(ArchiveError) {
         guard partActive else { return }
         if includeUncommitted { staging.commitAll() }
@@ -118,8 +119,11 @@ final class ArchivePartWriter {
         let meta = metaFile
         metaFile = nil
         if let meta { configuration.openFiles.remove(meta) }
+        // With a background compressor the durable copy is the .gz it writes and syncs; an fsync here
+        // would stall this session's ingest at every rotation (the disk flushes ~100 MB) for nothing.
+        let compressedInBackground = configuration.compressClosedFiles && configuration.compressor != nil
         do {
-            try closing.sync()
+            if !compressedInBackground { try closing.sync() }
         } catch {
             _ = systemClose(closing.descriptor)
             configuration.openFiles.remove(closing.url)

@@ -6,9 +6,9 @@ import Darwin
 
 /// The process's limit of open file descriptors: each connected sensor holds one (two while its
 /// archive file is open).
-enum DescriptorLimit {
+public enum DescriptorLimit {
     /// Raises the soft limit to the hard limit; returns the soft limit now in force.
-    static func raiseSoftLimit() -> Int {
+    public static func raiseSoftLimit() -> Int {
         #if os(Linux)
         let resource = Int32(RLIMIT_NOFILE.rawValue)
         #else

@@ -1,4 +1,5 @@
 import ArgumentParser
+import D4Ingest
 import D4Protocol
 import D4Store
 import D4TLS
@@ -39,7 +40,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         #endif
         // Each sensor is one descriptor here and one in the server (which inherits this limit, and
         // raises its own too): 1,000 sensors need more than the usual 1,024.
-        let descriptors = FileDescriptorLimit.raiseToHardLimit()
+        let descriptors = DescriptorLimit.raiseSoftLimit()
         if let most = sensors.max(), most + 64 > descriptors {
             throw ValidationError("\(most) sensors need about \(most + 64) file descriptors; this process may open \(descriptors) (ulimit -Hn)")
         }
@@ -350,25 +351,5 @@ final class ServerProcess: @unchecked Sendable {
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: outputFile)
-    }
-}
-
-/// This process's limit of open file descriptors.
-enum FileDescriptorLimit {
-    /// Raises the soft limit to the hard one; returns the limit now in force.
-    static func raiseToHardLimit() -> Int {
-        #if os(Linux)
-        let resource = Int32(RLIMIT_NOFILE.rawValue)
-        #else
-        let resource = RLIMIT_NOFILE
-        #endif
-        var limit = rlimit()
-        guard getrlimit(resource, &limit) == 0 else { return 1024 }
-        if limit.rlim_cur < limit.rlim_max {
-            var raised = limit
-            raised.rlim_cur = limit.rlim_max
-            if setrlimit(resource, &raised) == 0 { limit = raised }
-        }
-        return Int(clamping: limit.rlim_cur)
     }
 }

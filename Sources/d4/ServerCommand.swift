@@ -188,7 +188,8 @@ struct ServerCommand: AsyncParsableCommand {
         print("mode: \(try await store.settings().mode.rawValue); built-in analysis: \(liveAnalysis ? "on (attacks and botnet counters in the store)" : "off")")
 
         // The group stops its services in reverse order: the stop-signal watcher and the loops first,
-        // then ingest (in-flight frames finish, files close), then the queue socket.
+        // then the web API, ingest (in-flight frames finish, files close), the queue socket, and last the
+        // built-in analyzer (it flushes attacks and counters to the store).
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let analyzer {
             // Stopped after ingest: the end markers of the last sessions are queued by then.

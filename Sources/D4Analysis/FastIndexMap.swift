@@ -13,8 +13,7 @@ struct FastIndexMap<Key: FastHashKey>: Sendable {
     private let seed = fastHashSeed
 
     init(minimumCapacity: Int = 8) {
-        var capacity = 16
-        while capacity < minimumCapacity * 2 { capacity <<= 1 }
+        let capacity = openAddressingCapacity(for: minimumCapacity)
         slots = [Slot](repeating: Slot(key: .placeholder, value: -1), count: capacity)
     }
 

@@ -33,6 +33,14 @@ extension IPAddress: FastHashKey {
     static var placeholder: IPAddress { .v4(0) }
 }
 
+/// Slots for an open-addressing table of at least `minimumCapacity` keys at load ≤ ½: a power of two
+/// (the hash is masked, not divided), at least 16.
+func openAddressingCapacity(for minimumCapacity: Int) -> Int {
+    var capacity = 16
+    while capacity < minimumCapacity * 2 { capacity <<= 1 }
+    return capacity
+}
+
 /// A set for the per-packet path: open addressing with linear probing in one flat array, load ≤ ½,
 /// no deletion (tables are emptied whole). Allocates only when it grows.
 struct FastSet<Key: FastHashKey>: Sendable {
@@ -46,8 +54,7 @@ struct FastSet<Key: FastHashKey>: Sendable {
     private let seed = fastHashSeed
 
     init(minimumCapacity: Int = 8) {
-        var capacity = 16
-        while capacity < minimumCapacity * 2 { capacity <<= 1 }
+        let capacity = openAddressingCapacity(for: minimumCapacity)
         slots = [Slot](repeating: Slot(key: .placeholder, used: false), count: capacity)
     }
 

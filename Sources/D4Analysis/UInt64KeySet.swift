@@ -9,8 +9,7 @@ struct UInt64KeySet: Sendable {
     private let seed = fastHashSeed
 
     init(minimumCapacity: Int = 8) {
-        var capacity = 16
-        while capacity < minimumCapacity * 2 { capacity <<= 1 }
+        let capacity = openAddressingCapacity(for: minimumCapacity)
         slots = [UInt64](repeating: 0, count: capacity)
     }
 

@@ -44,7 +44,7 @@ let package = Package(
         // Backscatter classification, attack tracking, botnet-capacity counters, reports.
         .target(name: "D4Analysis", dependencies: ["PacketCapture"]),
         // Per-type stream files on disk: pcap re-assembly with rotation and gzip, line-exact text.
-        .target(name: "D4Archive", dependencies: ["CZlib", "PacketCapture"]),
+        .target(name: "D4Archive", dependencies: ["CZlib", "CSystemShims", "PacketCapture"]),
         // The one Store interface and its embedded SQLite implementation (GRDB).
         .target(name: "D4Store", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -161,6 +161,15 @@ final class ArchivePartWriter {
         collectCompressionFailures()
     }
 
+    /// Runs `body` on `queue` once this session's background compressions are done (no thread
+    /// waits); `files` then names what is on disk.
+    func whenCompressionsSettle(on queue: DispatchQueue, _ body: @escaping () -> Void) {
+        compressions.notify(queue: queue) { [self] in
+            collectCompressionFailures()
+            body()
+        }
+    }
+
     /// Takes the background failures known so far, without waiting.
     func collectCompressionFailures() {
         for failure in compressions.takeFailures() {

@@ -32,6 +32,11 @@ final class CompressionTracker: @unchecked Sendable {
     /// Blocks until this session's compressions are done.
     func wait() { group.wait() }
 
+    /// Runs `body` on `queue` once this session's compressions submitted so far are done.
+    func notify(queue: DispatchQueue, _ body: @escaping () -> Void) {
+        group.notify(queue: queue, execute: body)
+    }
+
     /// Failures reported so far (each returned once).
     func takeFailures() -> [Failure] {
         lock.lock(); defer { lock.unlock() }

@@ -92,13 +92,14 @@ final class SessionSink: @unchecked Sendable {
         }
     }
 
-    /// Writes what is queued, closes the files (compressing them) and returns the summary.
+    /// Writes what is queued, closes the files and returns the summary once they are compressed.
+    /// No thread waits for the compressor meanwhile (it may be far behind after a burst).
     func close(now: Date) async -> ArchiveSessionSummary? {
         await withCheckedContinuation { continuation in
             queue.async {
-                let summary = try? self.archive?.close(now: now)
+                guard let archive = self.archive else { return continuation.resume(returning: nil) }
                 self.archive = nil
-                continuation.resume(returning: summary)
+                archive.close(now: now, on: self.queue) { continuation.resume(returning: $0) }
             }
         }
     }

@@ -149,6 +149,7 @@ let package = Package(
         .testTarget(name: "D4IngestTests", dependencies: [
             "D4Ingest", "D4Protocol", "D4Store", "D4Archive", "D4Queues", "D4TLS", "D4Sensor", "D4TestSupport", "PacketCapture", "CZlib",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -5,7 +5,9 @@
 /// It grows only when a single partial record/line needs more room than it has (bounded by the
 /// record limit or the pending-line limit), so steady-state appends allocate nothing.
 final class StagingBuffer {
-    static let initialCapacity = 128 * 1024
+    /// Small enough for 1,000 sessions (64 MiB in all), large enough that small frames reach the
+    /// file in few write(2) calls (bigger complete runs bypass it: `ArchivePartWriter.directWriteThreshold`).
+    static let initialCapacity = 64 * 1024
 
     private var storage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     private(set) var count = 0

@@ -283,6 +283,10 @@ final class IngestConnectionHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         if let protocolError = error as? D4ProtocolError, case .frameTooLarge(let size, let limit) = protocolError {
             close(context: context, reason: .frameTooLarge(size: size, limit: limit), sensor: sensor)
+        } else if let truncated = error as? FrameAssembler.TruncatedFrameAtEnd {
+            var metadata: Logger.Metadata = ["ip": "\(sourceIP)", "problem": "\(truncated)"]
+            if let sensor { metadata["sensor"] = "\(sensor.uuidString.lowercased())" }
+            shared.logger.notice("incomplete frame at the end of a connection", metadata: metadata)
         } else {
             shared.logger.debug("connection error", metadata: ["ip": "\(sourceIP)", "error": "\(error)"])
             context.close(promise: nil)

@@ -42,10 +42,9 @@ public final class IngestServer: Sendable {
                     .childChannelInitializer { child in
                         child.eventLoop.makeCompletedFuture {
                             let sourceIP = child.remoteAddress?.ipAddress ?? "unknown"
-                            let decoder = FrameDecoder(maximumFrameSize: shared.admission.current.maxFrameSize)
                             try child.pipeline.syncOperations.addHandlers([
                                 NIOSSLServerHandler(context: context),
-                                ByteToMessageHandler(decoder),
+                                FrameAssembler(maximumFrameSize: shared.admission.current.maxFrameSize),
                                 IngestConnectionHandler(shared: shared, sourceIP: Self.canonical(sourceIP)),
                             ])
                         }

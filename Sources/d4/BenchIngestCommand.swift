@@ -50,7 +50,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         print("TLS MB/s: one plain TLS connection on loopback into a discarding sink, measured just before the case (the ceiling)")
         print(String(repeating: "-", count: 128))
         print(pad("sensors", 8), pad("frame", 7), pad("MB/s", 8), pad("frames/s", 9), pad("TLS MB/s", 9), pad("ratio", 6),
-              pad("srv CPU s/s", 12), pad("RSS idle→peak MB", 17), pad("wall s", 7), pad("drain s", 8), pad("setup s", 8), "server got")
+              pad("srv CPU s/s", 12), pad("s/GB", 6), pad("RSS idle→peak MB", 17), pad("RSS by quarter MB", 20), pad("wall s", 7), pad("drain s", 8), pad("setup s", 8), "server got")
         for size in frameSize {
             for count in sensors {
                 let tlsLimit = try await plainTLSThroughput(seconds: min(seconds, 2))
@@ -60,7 +60,9 @@ struct BenchIngestCommand: AsyncParsableCommand {
                       pad(String(format: "%.0f", result.framesPerSecond), 9), pad(String(format: "%.0f", tlsLimit), 9),
                       pad(String(format: "%.2f", result.megabytesPerSecond / tlsLimit), 6),
                       pad(String(format: "%.2f", result.serverCPU / result.elapsed), 12),
+                      pad(String(format: "%.2f", result.confirmedBytes > 0 ? result.serverCPU / (Double(result.confirmedBytes) / 1e9) : 0), 6),
                       pad(String(format: "%.0f→%.0f", result.idleMegabytes, result.peakMegabytes), 17),
+                      pad(result.quarterMegabytes.map { String(format: "%.0f", $0) }.joined(separator: " "), 20),
                       pad(String(format: "%.1f", result.elapsed), 7), pad(String(format: "%.2f", result.drain), 8),
                       pad(String(format: "%.1f", result.setup), 8),
                       String(format: "%.1f%%", confirmed * 100) + (result.failedSensors > 0 ? " (\(result.failedSensors) sensors failed)" : ""))
@@ -70,13 +72,17 @@ struct BenchIngestCommand: AsyncParsableCommand {
         MB/s and frames/s: payload bytes the server recorded in its statistics ÷ time from the first write until the server had \
         read the last byte and closed the last connection ("wall s"; "drain s" of it after the sending stopped). \
         "server got": recorded ÷ written by the sensors. srv CPU s/s: server CPU seconds per wall second (2 cores = 2.0). \
-        RSS idle: after the sensors connected, before sending; peak: VmHWM at the end. gzip of rotated files may still run after a case.
+        RSS idle: after the sensors connected, before sending; peak: VmHWM at the end; by quarter: VmRSS after each quarter \
+        of the sending time (flat memory: the last quarters level off). s/GB: server CPU seconds per GB recorded \
+        (the cost, which this shared machine's noise changes less than MB/s). gzip of rotated files may still run after a case.
         """)
     }
 
     private struct Result {
         var sentBytes = 0, confirmedBytes = 0, frames = 0, failedSensors = 0
         var elapsed = 0.0, drain = 0.0, setup = 0.0, serverCPU = 0.0, idleMegabytes = 0.0, peakMegabytes = 0.0
+        /// Resident memory at each quarter of the sending time (flat memory shows as a plateau).
+        var quarterMegabytes: [Double] = []
         var megabytesPerSecond: Double { Double(confirmedBytes) / elapsed / 1e6 }
         var framesPerSecond: Double { Double(frames) / elapsed }
     }
@@ -120,12 +126,21 @@ struct BenchIngestCommand: AsyncParsableCommand {
         let start = ContinuousClock.now
         let deadline = start + .milliseconds(Int64(seconds * 1000))
         let giveUp = deadline + .milliseconds(Int64(drainTimeout * 1000))
+        let sampler = Task { [server, seconds] in
+            var samples: [Double] = []
+            for quarter in 1 ... 4 {
+                try await Task.sleep(until: start + .milliseconds(Int64(seconds * 250) * Int64(quarter)), clock: .continuous)
+                samples.append(server.residentMegabytes())
+            }
+            return samples
+        }
         let outcomes = await withTaskGroup(of: BenchSensor.Outcome.self) { tasks in
             for sensor in connected {
                 tasks.addTask { await sensor.send(until: deadline, giveUpAt: giveUp) }
             }
             return await tasks.reduce(into: [BenchSensor.Outcome]()) { $0.append($1) }
         }
+        result.quarterMegabytes = (try? await sampler.value) ?? []
         let end = outcomes.map(\.closedAt).max() ?? .now
         result.elapsed = (end - start).seconds
         result.drain = (end - deadline).seconds

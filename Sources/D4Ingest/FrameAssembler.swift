@@ -1,16 +1,19 @@
 import D4Protocol
 import NIOCore
 
-/// Cuts one connection's decrypted byte stream into frames, with at most one copy of any byte and
-/// never more than one frame of memory of its own.
+/// Cuts one connection's decrypted byte stream into frames, copying every byte exactly once into
+/// buffers of its own that hold nothing but frames.
 ///
-/// Frames that lie wholly inside one read are slices of that read's buffer (no copy). A frame cut by
-/// the end of a read is copied into a buffer of exactly its size and completed from the next reads.
+/// Per read: the complete frames at its front are copied together into one buffer sized for them
+/// (the frames are slices of it); a frame cut by the end of the read goes into a buffer of exactly
+/// its size, completed from the next reads.
 ///
-/// NIO's ByteToMessageHandler is not used here: its cumulation buffer is as large as the TLS layer's
-/// receive buffer, and when it compacted while earlier frames (waiting for the archive) still shared
-/// that storage, it copied it into a new buffer just as large to keep a few bytes of a partial frame.
-/// With 1,000 sensors those copies held 744 MB of the server's 1 GB (heaptrack) and cost a copy.
+/// Why copy at all: the TLS layer reuses one receive buffer per connection. A frame kept as a slice
+/// of it (waiting for the archive) makes the TLS layer copy its whole buffer, capacity and all, at the
+/// next read (copy-on-write) — 6% of the server's CPU at 64 KiB frames, more than this one copy of
+/// the bytes actually received. And NIO's ByteToMessageHandler, used before, kept a cumulation buffer
+/// as large as that receive buffer and re-copied it whole when compacting while frames still shared
+/// it: with 1,000 sensors those copies held 744 MB of the server's 1 GB (heaptrack).
 final class FrameAssembler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = Frame
@@ -40,10 +43,17 @@ final class FrameAssembler: ChannelInboundHandler {
                 guard let frame = try complete(from: &input) else { return }  // the read ended inside it
                 context.fireChannelRead(wrapInboundOut(frame))
             }
-            // A frame handler may close the connection (channelInactive comes back through here).
-            while !stopped, let frame = try decoder.nextFrame(from: &input) {
-                context.fireChannelRead(wrapInboundOut(frame))
+            let front = completeFrames(at: input)
+            if front.bytes > 0 {
+                var frames = context.channel.allocator.buffer(capacity: front.bytes)
+                var slice = input.readSlice(length: front.bytes)!
+                frames.writeBuffer(&slice)
+                // A frame handler may close the connection (channelInactive comes back through here).
+                while !stopped, let frame = try decoder.nextFrame(from: &frames) {
+                    context.fireChannelRead(wrapInboundOut(frame))
+                }
             }
+            if let refusal = front.refusal { throw refusal }
             if !stopped, input.readableBytes > 0 { keepPartial(of: input, allocator: context.channel.allocator) }
         } catch {
             stopped = true
@@ -60,21 +70,38 @@ final class FrameAssembler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    /// How many bytes at the front of `input` are complete frames, read from the size fields alone;
+    /// and the refusal of the frame after them when its size is over the limit (the frames before
+    /// it are still delivered, as they arrived before it).
+    private func completeFrames(at input: ByteBuffer) -> (bytes: Int, refusal: D4ProtocolError?) {
+        var offset = 0
+        let available = input.readableBytes
+        while available - offset >= FrameHeader.size {
+            let size = input.getInteger(at: input.readerIndex + offset + FrameHeader.sizeFieldOffset,
+                                        endianness: .little, as: UInt32.self)!
+            guard Int(size) <= decoder.maximumFrameSize else {
+                return (offset, .frameTooLarge(size: size, limit: decoder.maximumFrameSize))
+            }
+            let length = FrameHeader.size + Int(size)
+            guard available - offset >= length else { break }
+            offset += length
+        }
+        return (offset, nil)
+    }
+
     /// The whole length (header + payload) of the frame whose first bytes are in `buffer`, once its
     /// header is there; throws when its size field is over the limit.
     private func frameLength(_ buffer: ByteBuffer) throws(D4ProtocolError) -> Int? {
         guard buffer.readableBytes >= FrameHeader.size else { return nil }
-        let header = try buffer.withUnsafeReadableBytes { (raw) throws(D4ProtocolError) -> FrameHeader in
-            try FrameHeader(decoding: raw)
+        let size = buffer.getInteger(at: buffer.readerIndex + FrameHeader.sizeFieldOffset, endianness: .little, as: UInt32.self)!
+        guard Int(size) <= decoder.maximumFrameSize else {
+            throw .frameTooLarge(size: size, limit: decoder.maximumFrameSize)
         }
-        guard Int(header.size) <= decoder.maximumFrameSize else {
-            throw .frameTooLarge(size: header.size, limit: decoder.maximumFrameSize)
-        }
-        return FrameHeader.size + Int(header.size)
+        return FrameHeader.size + Int(size)
     }
 
-    /// Starts a partial frame from the unread rest of a read, in a buffer sized for the whole frame
-    /// when its header is already there (`nextFrame` checked its size), else for the header.
+    /// Starts a partial frame from the unread rest of a read (less than one frame, whose size was
+    /// checked), in a buffer sized for the whole frame when its header is there, else for the header.
     private func keepPartial(of input: ByteBuffer, allocator: ByteBufferAllocator) {
         let length = (try? frameLength(input)) ?? nil
         var buffer = allocator.buffer(capacity: max(length ?? FrameHeader.size, input.readableBytes))

@@ -6,6 +6,8 @@ public struct FrameHeader: Hashable, Sendable {
     public static let size = 62
     /// Byte range of the HMAC field inside the header: zeroed while signing and verifying.
     public static let hmacRange = 26 ..< 58
+    /// Where the payload size (UInt32, little-endian) sits: a stream can be cut into frames by it alone.
+    public static let sizeFieldOffset = 58
     public static let currentVersion: UInt8 = 1
 
     public var version: UInt8
@@ -33,7 +35,7 @@ public struct FrameHeader: Hashable, Sendable {
         uuid = UUID(uuid: bytes.loadUnaligned(fromByteOffset: 2, as: uuid_t.self))
         timestamp = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 18, as: UInt64.self))
         hmac = AuthenticationCode(copying: UnsafeRawBufferPointer(rebasing: bytes[Self.hmacRange]))
-        size = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 58, as: UInt32.self))
+        size = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: Self.sizeFieldOffset, as: UInt32.self))
     }
 
     /// Writes the 62 header bytes at the start of `destination`.
@@ -44,7 +46,7 @@ public struct FrameHeader: Hashable, Sendable {
         withUnsafeBytes(of: uuid.uuid) { destination.baseAddress!.advanced(by: 2).copyMemory(from: $0.baseAddress!, byteCount: 16) }
         destination.storeBytes(of: timestamp.littleEndian, toByteOffset: 18, as: UInt64.self)
         hmac.write(into: UnsafeMutableRawBufferPointer(rebasing: destination[Self.hmacRange]))
-        destination.storeBytes(of: size.littleEndian, toByteOffset: 58, as: UInt32.self)
+        destination.storeBytes(of: size.littleEndian, toByteOffset: Self.sizeFieldOffset, as: UInt32.self)
     }
 
     /// The header as 62 bytes.

@@ -50,20 +50,25 @@ final class FrameAssemblerTests: XCTestCase {
         try assertFrames(try frames(from: bytes.map { [$0] }), carry: payloads, "byte by byte")
     }
 
-    func testFramesInsideOneReadAreSlicesOfIt() throws {
+    /// The frames of one read are slices of one copy (contiguous, in stream order), and none of
+    /// them points into the read's own buffer (the TLS layer's, which must stay unshared).
+    func testFramesOfOneReadShareOneCopyAndLeaveTheReadBufferAlone() throws {
         let (bytes, payloads) = try stream()
         let channel = EmbeddedChannel(handler: FrameAssembler(maximumFrameSize: 1_000_000))
         let read = ByteBuffer(bytes: bytes)
         let readStart = read.withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) }
         try channel.writeInbound(read)
-        var count = 0
-        while let frame = try channel.readInbound(as: Frame.self) {
-            count += 1
-            guard frame.payload.readableBytes > 0 else { continue }
-            let start = frame.payload.withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) }
-            XCTAssertTrue(start >= readStart && start < readStart + UInt(bytes.count), "payload \(count) was copied")
+        var frames: [Frame] = []
+        while let frame = try channel.readInbound(as: Frame.self) { frames.append(frame) }
+        XCTAssertEqual(frames.count, payloads.count)
+        let headerStarts = frames.map { $0.rawHeader.withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) } }
+        for (index, frame) in frames.enumerated().dropLast() {
+            XCTAssertEqual(headerStarts[index + 1], headerStarts[index] + UInt(FrameHeader.size + frame.payload.readableBytes),
+                           "frame \(index + 1) is not right after frame \(index) in one buffer")
         }
-        XCTAssertEqual(count, payloads.count)
+        for start in headerStarts {
+            XCTAssertFalse(start >= readStart && start < readStart + UInt(bytes.count), "a frame points into the read buffer")
+        }
         _ = try channel.finish()
     }
 

@@ -9,18 +9,21 @@ public enum IPAddress: Hashable, Sendable, Comparable {
 }
 
 /// TCP flag bits as in the header's flags byte (plus NS in bit 8).
+///
+/// The flags are computed, inlinable constants rather than stored `static let`s: a stored global is
+/// read through a `swift_once` check on each use, which showed up per packet.
 public struct TCPFlags: OptionSet, Hashable, Sendable {
     public let rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
-    public static let fin = TCPFlags(rawValue: 0x01)
-    public static let syn = TCPFlags(rawValue: 0x02)
-    public static let rst = TCPFlags(rawValue: 0x04)
-    public static let psh = TCPFlags(rawValue: 0x08)
-    public static let ack = TCPFlags(rawValue: 0x10)
-    public static let urg = TCPFlags(rawValue: 0x20)
-    public static let ece = TCPFlags(rawValue: 0x40)
-    public static let cwr = TCPFlags(rawValue: 0x80)
-    public static let ns = TCPFlags(rawValue: 0x100)
+    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public static var fin: TCPFlags { TCPFlags(rawValue: 0x01) }
+    @inlinable public static var syn: TCPFlags { TCPFlags(rawValue: 0x02) }
+    @inlinable public static var rst: TCPFlags { TCPFlags(rawValue: 0x04) }
+    @inlinable public static var psh: TCPFlags { TCPFlags(rawValue: 0x08) }
+    @inlinable public static var ack: TCPFlags { TCPFlags(rawValue: 0x10) }
+    @inlinable public static var urg: TCPFlags { TCPFlags(rawValue: 0x20) }
+    @inlinable public static var ece: TCPFlags { TCPFlags(rawValue: 0x40) }
+    @inlinable public static var cwr: TCPFlags { TCPFlags(rawValue: 0x80) }
+    @inlinable public static var ns: TCPFlags { TCPFlags(rawValue: 0x100) }
 }
 
 public struct TCPSegmentInfo: Hashable, Sendable {
@@ -114,6 +117,9 @@ public struct DissectedPacket: Hashable, Sendable {
     public var moreFragments: Bool
     public var transport: TransportInfo
 
+    /// Inlinable so that a loop can set up its packet variable with a few stores (`unset`, a global,
+    /// costs a `swift_once` check and a copy per read).
+    @inlinable
     public init(source: IPAddress, destination: IPAddress, ipProtocol: UInt8, ttl: UInt8, ipLength: Int,
                 fragmentOffset: Int = 0, moreFragments: Bool = false, transport: TransportInfo) {
         self.source = source; self.destination = destination; self.ipProtocol = ipProtocol; self.ttl = ttl

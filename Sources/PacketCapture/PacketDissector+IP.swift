@@ -17,20 +17,25 @@ extension PacketDissector {
         let fragmentField = bytes.be16(start + 6)
         let fragmentOffset = Int(fragmentField & 0x1FFF) &* 8
         let ipProtocol = bytes[start + 9]
-        var transportInfo = TransportInfo.fragment(ipProtocol: ipProtocol)
+        // Fields are stored one by one, the transport in place: building a whole `DissectedPacket`
+        // and assigning it copies its large transport enum once more per packet.
         if fragmentOffset == 0 {
             // Bytes past the total length are link padding (Ethernet minimum frame), not payload.
             let end = min(bytes.count, start + totalLength)
             if let reason = transport(ipProtocol, bytes, from: start + headerLength, to: end,
-                                      payloadLength: totalLength - headerLength, into: &transportInfo) {
+                                      payloadLength: totalLength - headerLength, into: &packet.transport) {
                 return .malformed(reason)
             }
+        } else {
+            packet.transport = .fragment(ipProtocol: ipProtocol)
         }
-        packet = DissectedPacket(
-            source: .v4(bytes.be32(start + 12)), destination: .v4(bytes.be32(start + 16)),
-            ipProtocol: ipProtocol, ttl: bytes[start + 8], ipLength: totalLength,
-            fragmentOffset: fragmentOffset, moreFragments: fragmentField & 0x2000 != 0,
-            transport: transportInfo)
+        packet.source = .v4(bytes.be32(start + 12))
+        packet.destination = .v4(bytes.be32(start + 16))
+        packet.ipProtocol = ipProtocol
+        packet.ttl = bytes[start + 8]
+        packet.ipLength = totalLength
+        packet.fragmentOffset = fragmentOffset
+        packet.moreFragments = fragmentField & 0x2000 != 0
         return .packet
     }
 
@@ -46,18 +51,21 @@ extension PacketDissector {
         guard let chain = walkExtensionHeaders(bytes[start + 6], bytes, from: start + 40, to: end) else {
             return .malformed(.badIPv6ExtensionHeaderChain)
         }
-        var transportInfo = TransportInfo.fragment(ipProtocol: chain.ipProtocol)
-        if chain.fragmentOffset == 0,
-           let reason = transport(chain.ipProtocol, bytes, from: chain.payloadStart, to: end,
-                                  payloadLength: start + ipLength - chain.payloadStart, into: &transportInfo) {
-            return .malformed(reason)
+        if chain.fragmentOffset == 0 {
+            if let reason = transport(chain.ipProtocol, bytes, from: chain.payloadStart, to: end,
+                                      payloadLength: start + ipLength - chain.payloadStart, into: &packet.transport) {
+                return .malformed(reason)
+            }
+        } else {
+            packet.transport = .fragment(ipProtocol: chain.ipProtocol)
         }
-        packet = DissectedPacket(
-            source: .v6(bytes.be64(start + 8), bytes.be64(start + 16)),
-            destination: .v6(bytes.be64(start + 24), bytes.be64(start + 32)),
-            ipProtocol: chain.ipProtocol, ttl: bytes[start + 7], ipLength: ipLength,
-            fragmentOffset: chain.fragmentOffset, moreFragments: chain.moreFragments,
-            transport: transportInfo)
+        packet.source = .v6(bytes.be64(start + 8), bytes.be64(start + 16))
+        packet.destination = .v6(bytes.be64(start + 24), bytes.be64(start + 32))
+        packet.ipProtocol = chain.ipProtocol
+        packet.ttl = bytes[start + 7]
+        packet.ipLength = ipLength
+        packet.fragmentOffset = chain.fragmentOffset
+        packet.moreFragments = chain.moreFragments
         return .packet
     }
 

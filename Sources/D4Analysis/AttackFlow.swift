@@ -46,17 +46,24 @@ struct AttackFlow: Sendable {
         protocols.add(facts.attackProtocol)
         responses.add(facts.response)
         // Rate buckets; a packet older than the current bucket (reordered input) counts in it.
-        let second = CaptureTime.floorSeconds(time)
-        if second > secondBucket {
-            secondBucket = second
-            inSecond = 0
+        // `x >= bucket + 1` is `floor(x) > bucket` without the floor, for the usual packet of the
+        // current bucket; a negative bucket (from a corrupt time) takes the exact path.
+        if time >= Double(secondBucket &+ 1) || secondBucket < 0 {
+            let second = CaptureTime.floorSeconds(time)
+            if second > secondBucket {
+                secondBucket = second
+                inSecond = 0
+            }
         }
         inSecond += 1
         if inSecond > peakPerSecond { peakPerSecond = inSecond }
-        let window = CaptureTime.floorSeconds(time / configuration.rateWindow)
-        if window > windowBucket {
-            windowBucket = window
-            inWindow = 0
+        let windows = time / configuration.rateWindow
+        if windows >= Double(windowBucket &+ 1) || windowBucket < 0 {
+            let window = CaptureTime.floorSeconds(windows)
+            if window > windowBucket {
+                windowBucket = window
+                inWindow = 0
+            }
         }
         inWindow += 1
         if inWindow > peakPerWindow { peakPerWindow = inWindow }

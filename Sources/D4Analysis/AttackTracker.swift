@@ -39,6 +39,14 @@ public struct AttackTracker: Sendable {
     @inline(__always)
     public mutating func observe(_ packet: DissectedPacket, classification: Classification, at time: Double,
                                  onEvent: (AttackEvent) -> Void) {
+        var packet = packet
+        observe(dissected: &packet, classification: classification, at: time, onEvent: onEvent)
+    }
+
+    /// `observe` with the packet passed by reference (`inout`, not changed): the analyzer's per-packet
+    /// path, where a by-value packet was copied per call.
+    mutating func observe(dissected packet: inout DissectedPacket, classification: Classification, at time: Double,
+                          onEvent: (AttackEvent) -> Void) {
         guard classification.trafficClass == .backscatter, let facts = BackscatterFacts(packet) else { return }
         statistics.backscatterPackets &+= 1
         if let index = flowIndex.find(facts.victim) {

@@ -17,6 +17,8 @@ public struct BotnetCapacityCounter: Sendable {
     /// update mutates it in place).
     private var hour = BotnetBucket(start: 0)
     private var hourIsOpen = false
+    /// Capture times that surely fall in the open hour (reorder tolerance included).
+    private var openHourAccepts: Range<Double> = 0 ..< 0
     private var day: BotnetBucket?
 
     /// Packets up to this many seconds before the open hour count in it; earlier ones (another
@@ -31,12 +33,22 @@ public struct BotnetCapacityCounter: Sendable {
     /// Takes one classified packet; only scans count.
     @inline(__always)
     public mutating func observe(_ packet: DissectedPacket, classification: Classification, at time: Double) {
+        var packet = packet
+        observe(dissected: &packet, classification: classification, at: time)
+    }
+
+    /// `observe` with the packet passed by reference (`inout`, not changed): the analyzer's per-packet
+    /// path, where a by-value packet was copied per call.
+    mutating func observe(dissected packet: inout DissectedPacket, classification: Classification, at time: Double) {
         guard classification.trafficClass == .scan else { return }
-        let second = CaptureTime.floorSeconds(time)
-        if hourIsOpen, second < hour.start + 3600, second >= hour.start - Self.reorderTolerance {
-            // Still in the open hour (a slightly reordered earlier packet counts in it too).
-        } else {
-            rollHour(to: second)
+        // The usual case, a packet of the open hour, without rounding the time to whole seconds.
+        if !(hourIsOpen && time >= openHourAccepts.lowerBound && time < openHourAccepts.upperBound) {
+            let second = CaptureTime.floorSeconds(time)
+            if hourIsOpen, second < hour.start + 3600, second >= hour.start - Self.reorderTolerance {
+                // Still in the open hour (a slightly reordered earlier packet counts in it too).
+            } else {
+                rollHour(to: second)
+            }
         }
         let target: ScanTarget
         switch packet.transport {
@@ -66,6 +78,7 @@ public struct BotnetCapacityCounter: Sendable {
         }
         hour.reset(start: start)   // reuses the tables' storage: memory stays flat hour after hour
         hourIsOpen = true
+        openHourAccepts = Double(start - Self.reorderTolerance) ..< Double(start + 3600)
     }
 
     private mutating func closeHour() {
@@ -82,13 +95,6 @@ public struct BotnetCapacityCounter: Sendable {
     }
 }
 
-/// Per-port counters of a botnet period (see `BotnetBucket.portSlots`).
-struct PortSlot: Sendable {
-    var packets: Int
-    /// Index into the period's per-port sketches, -1 while the port has none.
-    var sketch: Int32
-}
-
 /// A scanner hitting one target port.
 struct ScanTarget: Hashable, Sendable {
     var source: IPAddress
@@ -99,9 +105,9 @@ struct ScanTarget: Hashable, Sendable {
 /// The open state of one period.
 ///
 /// Mirai and Netis sources are counted exactly (bounded by `limit`); distinct scanners, overall and per
-/// target port, are HyperLogLog sketches (precision 8 per port: 256 bytes, ≈ 6.5 % error, near-exact
-/// for small counts; precision 14 overall): one register update per scan packet instead of a lookup
-/// in a table of every (scanner, port) pair, and memory bounded by the number of ports.
+/// target port, are HyperLogLog sketches (precision 8 per port in `PortScanTallies`; precision 14
+/// overall): one register update per scan packet instead of a lookup in a table of every
+/// (scanner, port) pair, and memory bounded by the number of ports.
 struct BotnetBucket: Sendable {
     private(set) var start: Int64
     var mirai = AddressSet()
@@ -110,15 +116,9 @@ struct BotnetBucket: Sendable {
     var scanPackets = 0
     var miraiPackets = 0
     var netisPackets = 0
-    /// Packets and sketch index per target port (TCP ports at 0..<65536, UDP at 65536..<131072), side by
-    /// side: one cache miss per scan packet instead of two (the table is 2 MB, bigger than the caches,
-    /// and scans hit ports at random).
-    private var portSlots = [PortSlot](repeating: PortSlot(packets: 0, sketch: -1), count: 131_072)
-    private var portSketches: [DistinctAddressEstimator] = []
-    private var sketchSlots: [Int] = []
+    /// Packets and distinct scanners per target port.
+    private var ports = PortScanTallies()
     var truncated = false
-
-    static let portPrecision = 8
 
     init(start: Int64) { self.start = start }
 
@@ -130,11 +130,7 @@ struct BotnetBucket: Sendable {
         scanPackets = 0
         miraiPackets = 0
         netisPackets = 0
-        portSlots.withUnsafeMutableBufferPointer { slots in
-            for i in slots.indices { slots[i].packets = 0 }
-        }
-        // Sketches stay allocated for their ports (memory bounded by the 131,072 port slots).
-        for i in portSketches.indices { portSketches[i].removeAll() }
+        ports.clear()
         truncated = false
     }
 
@@ -149,19 +145,7 @@ struct BotnetBucket: Sendable {
         case 17: slot = 65_536 + Int(target.port)
         default: slot = -1
         }
-        if slot >= 0 {
-            var index = portSlots.withUnsafeMutableBufferPointer { slots -> Int in
-                slots[slot].packets &+= 1
-                return Int(slots[slot].sketch)
-            }
-            if index < 0 {
-                index = portSketches.count
-                portSketches.append(DistinctAddressEstimator(precision: Self.portPrecision))
-                sketchSlots.append(slot)
-                portSlots[slot].sketch = Int32(index)
-            }
-            portSketches[index].insert(hash: hash)
-        }
+        if slot >= 0 { ports.add(slot: slot, hash: hash) }
         if pattern == .tcpMiraiSyn {
             miraiPackets &+= 1
             if mirai.count < limit { mirai.insert(target.source) } else if !mirai.contains(target.source) { truncated = true }
@@ -176,26 +160,16 @@ struct BotnetBucket: Sendable {
         miraiPackets += other.miraiPackets
         netisPackets += other.netisPackets
         truncated = truncated || other.truncated
-        for i in 0 ..< portSlots.count where other.portSlots[i].packets != 0 { portSlots[i].packets += other.portSlots[i].packets }
         scanners.merge(other.scanners)
-        for (i, slot) in other.sketchSlots.enumerated() where other.portSlots[slot].packets != 0 {
-            var index = Int(portSlots[slot].sketch)
-            if index < 0 {
-                index = portSketches.count
-                portSketches.append(DistinctAddressEstimator(precision: Self.portPrecision))
-                sketchSlots.append(slot)
-                portSlots[slot].sketch = Int32(index)
-            }
-            portSketches[index].merge(other.portSketches[i])
-        }
+        ports.merge(other.ports)
+        mirai.reserveCapacity(min(limit, mirai.count + other.mirai.count))
+        netis.reserveCapacity(min(limit, netis.count + other.netis.count))
         other.mirai.forEach { if mirai.count < limit { mirai.insert($0) } else if !mirai.contains($0) { truncated = true } }
         other.netis.forEach { if netis.count < limit { netis.insert($0) } else if !netis.contains($0) { truncated = true } }
     }
 
     func summary(period: String, topPortCount: Int) -> BotnetPeriodCount {
-        let ranked = sketchSlots.enumerated()
-            .filter { portSlots[$0.element].packets > 0 }
-            .map { (slot: $0.element, sources: Int(portSketches[$0.offset].estimate), packets: portSlots[$0.element].packets) }
+        let ranked = ports.entries
             .sorted { a, b in
                 if a.sources != b.sources { return a.sources > b.sources }
                 if a.packets != b.packets { return a.packets > b.packets }

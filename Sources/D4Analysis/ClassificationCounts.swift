@@ -11,14 +11,15 @@ public struct ClassificationCounts: Sendable, Hashable {
     public private(set) var fromKnownScanner = 0
     public private(set) var outsideMonitoredSpace = 0
     public private(set) var quotesForeignPacket = 0
-    private var byClass = [Int](repeating: 0, count: 3)
-    private var byPattern = [Int](repeating: 0, count: PacketPattern.allCases.count)
+    /// Packets by class (the first three) then by pattern: one array, so that counting a packet
+    /// costs one uniqueness check of its storage, not two.
+    private var byClassThenPattern = [Int](repeating: 0, count: 3 + PacketPattern.allCases.count)
     private var byMalformedReason = [Int](repeating: 0, count: MalformedReason.allCases.count)
 
     public init() {}
 
-    public func packets(in trafficClass: TrafficClass) -> Int { byClass[trafficClass.index] }
-    public func packets(matching pattern: PacketPattern) -> Int { byPattern[pattern.index] }
+    public func packets(in trafficClass: TrafficClass) -> Int { byClassThenPattern[trafficClass.index] }
+    public func packets(matching pattern: PacketPattern) -> Int { byClassThenPattern[3 + pattern.index] }
     public func frames(malformedBecause reason: MalformedReason) -> Int {
         byMalformedReason[MalformedReason.allCases.firstIndex(of: reason) ?? 0]
     }
@@ -27,8 +28,10 @@ public struct ClassificationCounts: Sendable, Hashable {
     mutating func count(_ classification: Classification) {
         records &+= 1
         ipPackets &+= 1
-        byClass[classification.trafficClass.index] &+= 1
-        byPattern[classification.pattern.index] &+= 1
+        byClassThenPattern.withUnsafeMutableBufferPointer { counts in
+            counts[classification.trafficClass.index] &+= 1
+            counts[3 + classification.pattern.index] &+= 1
+        }
         if classification.fromKnownScanner { fromKnownScanner &+= 1 }
         if classification.outsideMonitoredSpace { outsideMonitoredSpace &+= 1 }
         if classification.quotesForeignPacket { quotesForeignPacket &+= 1 }

@@ -36,9 +36,8 @@ public struct DistinctAddressEstimator: Sendable, Hashable {
 
     @inline(__always)
     public mutating func insert(hash: UInt64) {
-        let index = Int(hash >> UInt64(64 - precision))
-        let rest = hash << UInt64(precision) | 1 << UInt64(precision - 1)
-        let rank = UInt8(rest.leadingZeroBitCount + 1)
+        let index = Self.registerIndex(hash, precision: precision)
+        let rank = Self.rank(hash, precision: precision)
         let old = registers.withUnsafeBufferPointer { $0[index] }
         guard rank > old else { return }
         registers.withUnsafeMutableBufferPointer { $0[index] = rank }
@@ -46,10 +45,38 @@ public struct DistinctAddressEstimator: Sendable, Hashable {
         if old == 0 { zeroRegisters -= 1 }
     }
 
+    // The register math, shared with `PortScanTallies`. Masking shifts (`&>>`, `&<<`): precision is
+    // 4...16, and the checked shifts with a run-time amount cost more than the rest of an insert.
+
+    /// The register a hash goes to: its top `precision` bits.
+    @inline(__always)
+    static func registerIndex(_ hash: UInt64, precision: Int) -> Int {
+        Int(truncatingIfNeeded: hash &>> UInt64(truncatingIfNeeded: 64 - precision))
+    }
+
+    /// 1 + the leading zeros of the remaining bits (a guard bit bounds it).
+    @inline(__always)
+    static func rank(_ hash: UInt64, precision: Int) -> UInt8 {
+        let shift = UInt64(truncatingIfNeeded: precision)
+        let rest = hash &<< shift | 1 &<< (shift &- 1)
+        return UInt8(truncatingIfNeeded: rest.leadingZeroBitCount &+ 1)
+    }
+
     /// 2^-r, exact for every register value (ranks stay below 64).
     @inline(__always)
-    private static func inversePower(_ r: UInt8) -> Double {
+    static func inversePower(_ r: UInt8) -> Double {
         Double(sign: .plus, exponent: -Int(r), significand: 1)
+    }
+
+    /// The HyperLogLog estimate from Σ 2^-register and the count of zero registers over `m` registers
+    /// (linear counting while the raw estimate is small).
+    static func estimate(registerCount m: Double, inverseSum sum: Double, zeroRegisters zeros: Int) -> UInt64 {
+        let alpha = 0.7213 / (1 + 1.079 / m)
+        let raw = alpha * m * m / sum
+        if raw <= 2.5 * m, zeros > 0 {
+            return UInt64((m * log(m / Double(zeros))).rounded())
+        }
+        return UInt64(raw.rounded())
     }
 
     private mutating func recount() {
@@ -77,15 +104,7 @@ public struct DistinctAddressEstimator: Sendable, Hashable {
     }
 
     public var estimate: UInt64 {
-        let m = Double(registers.count)
-        let sum = inverseSum
-        let zeros = zeroRegisters
-        let alpha = 0.7213 / (1 + 1.079 / m)
-        let raw = alpha * m * m / sum
-        if raw <= 2.5 * m, zeros > 0 {
-            return UInt64((m * log(m / Double(zeros))).rounded())
-        }
-        return UInt64(raw.rounded())
+        Self.estimate(registerCount: Double(registers.count), inverseSum: inverseSum, zeroRegisters: zeroRegisters)
     }
 
     // Equal when the registers are: the running sum is derived from them (and may differ in its last

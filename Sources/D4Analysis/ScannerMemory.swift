@@ -37,7 +37,8 @@ public struct ScannerMemory: Sendable {
     @inline(__always)
     public func contains(_ source: IPAddress, at time: Double) -> Bool {
         let age = time - generationStart
-        if age < retention, previous.contains(source) { return true }
+        // An empty generation is not looked up: its table would still cost a cache miss.
+        if age < retention, previous.count > 0, previous.contains(source) { return true }
         return age < 2 * retention && current.contains(source)
     }
 

@@ -39,8 +39,6 @@ public struct TelescopeAnalyzer: Sendable {
     public private(set) var clock: Double = -.infinity
     public private(set) var firstPacketTime: Double?
     private var nextExpiry: Double = -.infinity
-    /// The packet being analysed, reused from record to record.
-    private var scratch = DissectedPacket.unset
     private let estimatesMonitoredSpace: Bool
 
     public init(configuration: Configuration = Configuration()) {
@@ -57,15 +55,21 @@ public struct TelescopeAnalyzer: Sendable {
     /// The share used for extrapolation right now.
     public var monitoredShare: MonitoredShare { tracker.monitoredShare }
 
-    /// Dissects and analyses one capture record. The packet is dissected into a value kept in the
-    /// analyzer (`dissect(into:)`), so it is not copied out of an enum payload per packet.
+    /// Dissects and analyses one capture record. The packet is dissected into a local variable
+    /// (`dissect(into:)`), so it is not copied out of an enum payload per packet; a stored scratch
+    /// packet would be copied instead, since `observe` mutates the analyzer that holds it. The
+    /// variable is then handed on by reference (see `observe(dissected:atSanitized:onEvent:)`).
     @inline(__always)
     public mutating func observe(record: CaptureRecord, onEvent: (AttackEvent) -> Void) {
         let time = CaptureTime.sanitized(Double(record.timestampSeconds) + Double(record.timestampNanoseconds) * 1e-9,
                                          fallback: clock)
-        switch PacketDissector.dissect(linkType: record.linkType, bytes: record.bytes, into: &scratch) {
+        // Built in place rather than copied from `DissectedPacket.unset` (a global: a `swift_once`
+        // check and a memcpy per packet); `dissect` overwrites it.
+        var packet = DissectedPacket(source: .v4(0), destination: .v4(0), ipProtocol: 0, ttl: 0, ipLength: 0,
+                                     transport: .other(ipProtocol: 0))
+        switch PacketDissector.dissect(linkType: record.linkType, bytes: record.bytes, into: &packet) {
         case .packet:
-            observe(scratch, at: time, onEvent: onEvent)
+            observe(dissected: &packet, atSanitized: time, onEvent: onEvent)
         case .notIP:
             counts.countNotIP()
         case .unsupportedLinkType:
@@ -78,15 +82,31 @@ public struct TelescopeAnalyzer: Sendable {
     /// Analyses one dissected packet seen at `time` (seconds since the epoch).
     @inline(__always)
     public mutating func observe(_ packet: DissectedPacket, at rawTime: Double, onEvent: (AttackEvent) -> Void) {
-        let time = CaptureTime.sanitized(rawTime, fallback: clock)
+        var packet = packet
+        observe(dissected: &packet, atSanitized: CaptureTime.sanitized(rawTime, fallback: clock), onEvent: onEvent)
+    }
+
+    /// The per-packet work. `inout` only to pass the packet by reference (it is not changed): passed
+    /// by value, the 153-byte struct was copied per packet into a temporary for the calls below, and
+    /// reading its fields back from that copy stalled on the copy's wide stores.
+    @inline(__always)
+    private mutating func observe(dissected packet: inout DissectedPacket, atSanitized time: Double,
+                                  onEvent: (AttackEvent) -> Void) {
         if firstPacketTime == nil { firstPacketTime = time }
         if time > clock { clock = time }
         if clock >= nextExpiry { sweep(onEvent: onEvent) }
         let verdict = classifier.classify(packet, at: time)
         counts.count(verdict)
         if estimatesMonitoredSpace { destinations.insert(packet.destination) }
-        tracker.observe(packet, classification: verdict, at: time, onEvent: onEvent)
-        if configuration.countsBotnets { botnets.observe(packet, classification: verdict, at: time) }
+        // Each counter takes one class only: test it here, so that the other packets skip the call.
+        switch verdict.trafficClass {
+        case .backscatter:
+            tracker.observe(dissected: &packet, classification: verdict, at: time, onEvent: onEvent)
+        case .scan:
+            if configuration.countsBotnets { botnets.observe(dissected: &packet, classification: verdict, at: time) }
+        case .other:
+            break
+        }
     }
 
     /// Closes attacks idle at `now` (live use: call from a timer when no packet arrives).

@@ -41,7 +41,9 @@ final class IngestConnectionHandler: ChannelInboundHandler {
     private var maxBacklog = Int.max
     private var registryID: Int?
     private var sink: SessionSink?
-    private var batch: [ByteBuffer] = []
+    private var batch: [SinkFrame] = []
+    /// The connection's HMAC signer, once the first frame named the sensor (and so the key).
+    private var signer: FrameSigner?
     private var batchBytes = 0
     private var metaHeaderJSON: Data?
     private var sensor: UUID?
@@ -55,7 +57,7 @@ final class IngestConnectionHandler: ChannelInboundHandler {
     private var sessionCounted = false
     private let sourceIP: String
     /// Made once per connection (they capture the loop-bound handler): archive failure and drain.
-    private var onArchiveFailure: (@Sendable (String) -> Void)?
+    private var onArchiveFailure: (@Sendable (CloseReason) -> Void)?
     private var onArchiveDrained: (@Sendable () -> Void)?
 
     init(shared: IngestShared, sourceIP: String) {
@@ -78,8 +80,8 @@ final class IngestConnectionHandler: ChannelInboundHandler {
         registryID = shared.registry.register(sourceIP: sourceIP) { reason in
             loop.execute { loopBound.value.0.close(context: loopBound.value.1, reason: reason) }
         }
-        onArchiveFailure = { why in
-            loop.execute { loopBound.value.0.close(context: loopBound.value.1, reason: .archiveFailed(why)) }
+        onArchiveFailure = { reason in
+            loop.execute { loopBound.value.0.close(context: loopBound.value.1, reason: reason) }
         }
         onArchiveDrained = {
             loop.execute { loopBound.value.0.resume(.archive, context: loopBound.value.1) }
@@ -124,8 +126,10 @@ final class IngestConnectionHandler: ChannelInboundHandler {
         }
         refreshFacts()
         let now = Date()
+        let deferrable = canLeaveAuthenticationToArchive(frame.header)
         let decision = machine.decide(header: frame.header, facts: facts, now: now) { signer in
-            frame.isAuthentic(with: signer)
+            self.signer = signer
+            return deferrable || frame.isAuthentic(with: signer)
         }
         switch decision {
         case .open(let uuid, let type):
@@ -135,11 +139,11 @@ final class IngestConnectionHandler: ChannelInboundHandler {
             }
             sensor = uuid
             maxBacklog = facts.maxBacklog(for: uuid)
-            accept(frame, now: now, context: context)
+            accept(frame, now: now, context: context, authenticated: true)
         case .accept:
-            accept(frame, now: now, context: context)
+            accept(frame, now: now, context: context, authenticated: !deferrable)
         case .metaHeader:
-            accept(frame, now: now, context: context)
+            accept(frame, now: now, context: context, authenticated: true)
         case .close(let reason, let blockSourceIP):
             if blockSourceIP {
                 let store = shared.store, ip = sourceIP
@@ -154,7 +158,20 @@ final class IngestConnectionHandler: ChannelInboundHandler {
         context.fireChannelReadComplete()
     }
 
-    private func accept(_ frame: Frame, now: Date, context: ChannelHandlerContext) {
+    /// True for a data frame of the open stream that no analyzer queue wants: its HMAC can be checked
+    /// by the archive session, off the event loop (`SessionSink`). Frames that decide anything —
+    /// the first, meta headers, type changes — and frames a queue takes are checked here first.
+    /// The header rules (UUID, type, timestamp window) are checked here for every frame.
+    private func canLeaveAuthenticationToArchive(_ header: FrameHeader) -> Bool {
+        guard case .streaming(let uuid, let type, let metaType) = machine.state, header.type == type,
+              type != .metaHeader, header.uuid == uuid, header.size > 0, sink != nil else { return false }
+        return !(shared.queues?.wants(sensor: uuid, type: type.rawValue, metaType: metaType) ?? false)
+    }
+
+    /// `authenticated`: false when the HMAC is left to the archive session (then no queue gets it).
+    /// Such a frame is counted in the statistics when accepted here; if its HMAC turns out wrong, the
+    /// connection closes with that reason and the frames still in flight behind it stay counted.
+    private func accept(_ frame: Frame, now: Date, context: ChannelHandlerContext, authenticated: Bool) {
         framesSinceTick += 1
         bytesSinceTick += Int64(frame.header.size)
         guard frame.header.size > 0 else { return }  // the empty end-of-stream frame
@@ -172,7 +189,7 @@ final class IngestConnectionHandler: ChannelInboundHandler {
             handOver(context: context)  // what the previous session accepted goes to its files
             let key = SessionKey(sensorUUID: uuid, type: type.rawValue, metaType: metaType,
                                  sessionID: shared.sessionIDs.next(), start: now)
-            sink = SessionSink(key: key, configuration: shared.archive, metaHeaderJSON: metaHeaderJSON,
+            sink = SessionSink(key: key, configuration: shared.archive, metaHeaderJSON: metaHeaderJSON, signer: signer,
                                onFailure: onArchiveFailure ?? { _ in }, onDrained: onArchiveDrained ?? {})
             if !sessionCounted {
                 sessionCounted = true
@@ -180,14 +197,14 @@ final class IngestConnectionHandler: ChannelInboundHandler {
             }
         }
         guard let sink else { return }
-        batch.append(frame.payload)
+        batch.append(SinkFrame(payload: frame.payload, uncheckedHeader: authenticated ? nil : frame.rawHeader))
         batchBytes += frame.payload.readableBytes
         if sink.backlogFrames + batch.count > maxBacklog {
             close(context: context, reason: .backlogExceeded(limit: maxBacklog), sensor: uuid)
             return
         }
         if batchBytes >= Self.batchBytes { handOver(context: context) }
-        if shared.queues != nil {
+        if authenticated, shared.queues != nil {
             publish(frame, uuid: uuid, type: type, metaType: metaType, session: sink.key.sessionID, context: context)
         }
     }

@@ -51,6 +51,14 @@ public final class QueueHub: Sendable {
                 timestamp: item.timestamp, isSessionEnd: item.isSessionEnd) { item.payload }
     }
 
+    /// Whether some queue would take a frame of this sensor and type now (ingest checks such frames'
+    /// HMAC before publishing them; frames no queue wants go to the archive, which checks them itself).
+    public func wants(sensor: UUID, type: UInt8, metaType: String?) -> Bool {
+        state.withLockedValue { state in
+            state.routes[Int(type)].contains { state.queues[$0].spec.accepts(sensor: sensor, metaType: metaType) }
+        }
+    }
+
     /// Same as `publish(_:)` for a payload still in the receive buffer: the bytes are copied (once,
     /// shared by all queues) only when some queue takes them, so frames no queue wants cost no allocation.
     public func publish(sensor: UUID, type: UInt8, metaType: String?, session: UInt64, timestamp: UInt64,

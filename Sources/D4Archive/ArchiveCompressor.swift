@@ -1,16 +1,16 @@
 import CSystemShims
 import Foundation
 
-/// Compresses closed files one at a time, on a background thread of its own at the lowest CPU
-/// priority, shared by the sessions of a server.
+/// Compresses closed files one at a time, on a background thread of its own that runs only on idle
+/// CPU, shared by the sessions of a server.
 ///
 /// gzip takes seconds of CPU per 100 MB of pcap; done inline, each rotation would stall its
 /// session's ingest that long. Done at normal priority, it took a third of this 2-core machine
 /// from ingest during a burst (measured: 0.56 core at 364 MB/s). Compression can wait and ingest
-/// cannot (a sensor that is not read spools or drops), so the thread runs at nice 19: it uses the
-/// CPU ingest leaves idle, and under a sustained overload the closed files stay valid plain pcap
-/// until it catches up. One thread also keeps compression from taking every core when many
-/// sessions rotate together.
+/// cannot (a sensor that is not read spools or drops), so the thread runs under SCHED_IDLE (nice 19
+/// where that is refused; nice 19 alone still took a share): under a sustained overload the closed
+/// files stay valid plain pcap until it catches up. One thread also keeps compression from taking
+/// every core when many sessions rotate together.
 public final class ArchiveCompressor: @unchecked Sendable {
     // @unchecked: `jobs`, `pending` and `workerRunning` are only touched under `condition`.
     private struct Job {

@@ -16,8 +16,9 @@ void d4_install_stop_handlers(void);
 /// How many stop signals arrived so far.
 int d4_stop_signals_received(void);
 
-/// Lowers the calling thread's CPU priority to `niceness` (0–19; 19 = runs only on idle CPU, nearly).
-/// Linux: that thread only. Returns 0, or -errno on failure (-ENOSYS elsewhere).
+/// Lowers the calling thread's CPU priority to `niceness` (0–19) and, on Linux, to the SCHED_IDLE
+/// policy (it runs only when the CPU is otherwise idle). That thread only. Returns 0, or -errno on
+/// failure (-ENOSYS elsewhere).
 int d4_lower_current_thread_priority(int niceness);
 
 #endif

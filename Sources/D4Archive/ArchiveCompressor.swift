@@ -19,8 +19,8 @@ public final class ArchiveCompressor: @unchecked Sendable {
         var completion: @Sendable (Result<URL, ArchiveError>) -> Void
     }
 
-    /// The nice value of the compression thread (19 = the lowest priority).
-    public static let niceness: Int32 = 19
+    /// The nice value of the compression thread (19 = the lowest priority), if SCHED_IDLE is refused.
+    private static let niceness: Int32 = 19
 
     private let label: String
     private let condition = NSCondition()

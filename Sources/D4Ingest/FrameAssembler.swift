@@ -75,25 +75,22 @@ final class FrameAssembler: ChannelInboundHandler {
     /// it are still delivered, as they arrived before it).
     private func completeFrames(at input: ByteBuffer) -> (bytes: Int, refusal: D4ProtocolError?) {
         var offset = 0
-        let available = input.readableBytes
-        while available - offset >= FrameHeader.size {
-            let size = input.getInteger(at: input.readerIndex + offset + FrameHeader.sizeFieldOffset,
-                                        endianness: .little, as: UInt32.self)!
-            guard Int(size) <= decoder.maximumFrameSize else {
-                return (offset, .frameTooLarge(size: size, limit: decoder.maximumFrameSize))
+        do throws(D4ProtocolError) {
+            while let length = try frameLength(input, at: offset), input.readableBytes - offset >= length {
+                offset += length
             }
-            let length = FrameHeader.size + Int(size)
-            guard available - offset >= length else { break }
-            offset += length
+        } catch {
+            return (offset, error)
         }
         return (offset, nil)
     }
 
-    /// The whole length (header + payload) of the frame whose first bytes are in `buffer`, once its
-    /// header is there; throws when its size field is over the limit.
-    private func frameLength(_ buffer: ByteBuffer) throws(D4ProtocolError) -> Int? {
-        guard buffer.readableBytes >= FrameHeader.size else { return nil }
-        let size = buffer.getInteger(at: buffer.readerIndex + FrameHeader.sizeFieldOffset, endianness: .little, as: UInt32.self)!
+    /// The whole length (header + payload) of the frame that starts `offset` bytes into `buffer`'s
+    /// readable bytes, once its header is there; throws when its size field is over the limit.
+    private func frameLength(_ buffer: ByteBuffer, at offset: Int = 0) throws(D4ProtocolError) -> Int? {
+        guard buffer.readableBytes - offset >= FrameHeader.size else { return nil }
+        let size = buffer.getInteger(at: buffer.readerIndex + offset + FrameHeader.sizeFieldOffset,
+                                     endianness: .little, as: UInt32.self)!
         guard Int(size) <= decoder.maximumFrameSize else {
             throw .frameTooLarge(size: size, limit: decoder.maximumFrameSize)
         }

@@ -197,7 +197,7 @@ final class IngestConnectionHandler: ChannelInboundHandler {
             }
         }
         guard let sink else { return }
-        batch.append(SinkFrame(payload: frame.payload, uncheckedHeader: authenticated ? nil : frame.rawHeader))
+        batch.append(SinkFrame(frame: frame, needsAuthentication: !authenticated))
         batchBytes += frame.payload.readableBytes
         if sink.backlogFrames + batch.count > maxBacklog {
             close(context: context, reason: .backlogExceeded(limit: maxBacklog), sensor: uuid)

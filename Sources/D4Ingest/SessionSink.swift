@@ -13,7 +13,7 @@ import Synchronization
 /// batch, not per frame.
 ///
 /// Frames that only the archive consumes may arrive with their HMAC not yet checked
-/// (`SinkFrame.uncheckedHeader`): the sink checks it here, before storing, so one sensor's stream
+/// (`SinkFrame.needsAuthentication`): the sink checks it here, before storing, so one sensor's stream
 /// uses a second core for HMAC-SHA256 (43% of the event loop's time at 64 KiB frames). The first
 /// bad frame stops the session: nothing from it on is stored, and the connection is closed.
 final class SessionSink: @unchecked Sendable {
@@ -28,7 +28,7 @@ final class SessionSink: @unchecked Sendable {
     private let resumeBelow = Atomic<Int>(0)
     private let onFailure: @Sendable (CloseReason) -> Void
     private let onDrained: @Sendable () -> Void
-    /// Checks the frames handed over with `uncheckedHeader`.
+    /// Checks the frames handed over with `needsAuthentication`.
     private let signer: FrameSigner?
 
     /// Opens the archive session (on the sink's queue). `onFailure` runs there when the disk fails
@@ -64,13 +64,14 @@ final class SessionSink: @unchecked Sendable {
         queue.async {
             for frame in frames {
                 guard !self.failed, let archive = self.archive else { break }
-                if let header = frame.uncheckedHeader, !self.isAuthentic(header: header, payload: frame.payload) {
+                // No signer for a frame to check: refuse it.
+                if frame.needsAuthentication, !(self.signer.map { frame.frame.isAuthentic(with: $0) } ?? false) {
                     self.failed = true
                     self.onFailure(.authenticationFailed)
                     break
                 }
                 do {
-                    try frame.payload.withUnsafeReadableBytes { try archive.append($0, now: now) }
+                    try frame.frame.payload.withUnsafeReadableBytes { try archive.append($0, now: now) }
                 } catch {
                     self.failed = true
                     self.onFailure(.archiveFailed("\(error)"))
@@ -79,13 +80,6 @@ final class SessionSink: @unchecked Sendable {
             let left = self.waitingBytes.subtract(bytes, ordering: .relaxed).newValue
             self.waitingFrames.subtract(frames.count, ordering: .relaxed)
             self.resumeIfDrained(left: left)
-        }
-    }
-
-    private func isAuthentic(header: ByteBuffer, payload: ByteBuffer) -> Bool {
-        guard let signer else { return false }  // a frame to check, but no key to check it with: refuse
-        return header.withUnsafeReadableBytes { header in
-            payload.withUnsafeReadableBytes { body in signer.isValid(header: header, payload: body) }
         }
     }
 

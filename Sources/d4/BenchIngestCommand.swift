@@ -239,7 +239,8 @@ private struct BenchSensor: Sendable {
     let payloadSize: Int
 
     /// Bytes per write. One sensor with 128 KiB writes (two in flight) measured 360 MB/s where 1 MiB
-    /// writes gave 450–510: the client, not the server, set the pace. 1,000 sensors share 32 MiB.
+    /// writes gave 450–510: the client, not the server, set the pace. Many sensors share 32 MiB,
+    /// but no write is under 128 KiB (1,000 sensors: 128 KiB each).
     static func batchBytes(sensors: Int) -> Int {
         min(1 << 20, max(128 << 10, (32 << 20) / max(1, sensors)))
     }

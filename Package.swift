@@ -32,6 +32,11 @@ let package = Package(
         // zlib from the system (zlib1g-dev): gzip for pcap input and archive rotation.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // Value types every stage shares: IP addresses and networks, listen addresses, UTC civil dates.
+        .target(name: "D4Basics"),
+        // What analyzers find, with their one JSON form: attacks, botnet-capacity periods.
+        .target(name: "D4Results", dependencies: ["D4Basics"]),
+
         // AF_PACKET socket setup for live capture (structures Swift's Glibc does not export).
         .target(name: "CSystemShims"),
         // Wire format: frame header, types, meta header, signer/verifier, streaming decoder.
@@ -40,16 +45,23 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // pcap/pcapng reading and writing, zero-copy packet dissection. No libpcap.
-        .target(name: "PacketCapture", dependencies: ["CZlib"]),
+        .target(name: "PacketCapture", dependencies: ["CZlib", "D4Basics"]),
         // Backscatter classification, attack tracking, botnet-capacity counters, reports.
-        .target(name: "D4Analysis", dependencies: ["PacketCapture"]),
+        .target(name: "D4Analysis", dependencies: ["PacketCapture", "D4Basics", "D4Results"]),
         // Per-type stream files on disk: pcap re-assembly with rotation and gzip, line-exact text.
         .target(name: "D4Archive", dependencies: ["CZlib", "CSystemShims", "PacketCapture"]),
-        // The one Store interface and its embedded SQLite implementation (GRDB).
+        // The store contract: the `D4Store` protocol, its records, validation and password hashing.
         .target(name: "D4Store", dependencies: [
-            .product(name: "GRDB", package: "GRDB.swift"),
+            "D4Basics", "D4Results",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The embedded store: one SQLite file (GRDB). The only module that imports GRDB.
+        .target(name: "D4StoreSQLite", dependencies: [
+            "D4Store", "D4Basics", "D4Results",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Opens a store from its location (`sqlite:PATH`): the one place that knows every driver.
+        .target(name: "D4StoreFactory", dependencies: ["D4Store", "D4StoreSQLite"]),
         // Named, bounded analyzer queues fed by ingest; external consumers over a Unix socket.
         .target(name: "D4Queues", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
@@ -58,12 +70,12 @@ let package = Package(
         ]),
         // The server's built-in telescope analyzer: type-1 queue → TelescopeAnalyzer → store.
         .target(name: "D4AnalysisService", dependencies: [
-            "D4Analysis", "D4Queues", "D4Store", "PacketCapture",
+            "D4Analysis", "D4Queues", "D4Store", "D4Results", "PacketCapture",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The server's front: TLS listener, per-connection rules, archive and queue hand-off, statistics.
         .target(name: "D4Ingest", dependencies: [
-            "D4Protocol", "D4Store", "D4Archive", "D4Queues", "D4TLS",
+            "D4Protocol", "D4Store", "D4Archive", "D4Queues", "D4TLS", "D4Basics",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -72,7 +84,7 @@ let package = Package(
         ]),
         // The server's HTTP side: JSON API (Basic auth), /metrics, analyzer-queue streams over HTTPS.
         .target(name: "D4Web", dependencies: [
-            "D4Store", "D4Queues", "D4TLS",
+            "D4Store", "D4Administration", "D4Queues", "D4TLS", "D4Basics", "D4Results",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -90,6 +102,7 @@ let package = Package(
         ]),
         // TLS helpers shared by sensor and server: self-signed certificates, pinning, contexts.
         .target(name: "D4TLS", dependencies: [
+            "D4Basics",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -99,6 +112,9 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The administrator's use cases over any store (sensors, blocklist, types, users, queues, server
+        // start-up), returning what they did: the CLI, the REST API and the web UI call these.
+        .target(name: "D4Administration", dependencies: ["D4Store", "D4Protocol", "D4Basics"]),
         // The sensor: sources, framing, destinations, reconnect, spool.
         .target(name: "D4Sensor", dependencies: [
             "D4Protocol", "D4TLS", "PacketCapture", "CSystemShims",
@@ -108,7 +124,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "d4", dependencies: [
-            "D4Protocol", "D4Sensor", "D4TLS", "PacketCapture", "CSystemShims", "D4Analysis", "D4Archive", "D4Store", "D4Queues", "D4Ingest", "D4AnalysisService", "D4Web",
+            "D4Protocol", "D4Sensor", "D4TLS", "PacketCapture", "CSystemShims", "D4Analysis", "D4Archive", "D4Store",
+            "D4StoreFactory", "D4Administration", "D4Queues", "D4Ingest", "D4AnalysisService", "D4Web", "D4Basics", "D4Results",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -119,13 +136,18 @@ let package = Package(
 
         // Shared by the test targets: locating ../shared, the reference vectors, seeded randomness.
         .target(name: "D4TestSupport", path: "Tests/D4TestSupport"),
+        .testTarget(name: "D4BasicsTests", dependencies: ["D4Basics"]),
         .testTarget(name: "D4ProtocolTests", dependencies: ["D4Protocol", "D4TestSupport"]),
-        .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "D4TestSupport"], exclude: ["FuzzCorpus"]),
-        .testTarget(name: "D4AnalysisTests", dependencies: ["D4Analysis", "PacketCapture", "D4TestSupport"]),
+        .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "D4Basics", "D4TestSupport"], exclude: ["FuzzCorpus"]),
+        .testTarget(name: "D4AnalysisTests", dependencies: ["D4Analysis", "PacketCapture", "D4Basics", "D4Results", "D4TestSupport"]),
         .testTarget(name: "D4ArchiveTests", dependencies: ["D4Archive", "PacketCapture", "D4TestSupport"]),
-        .testTarget(name: "D4StoreTests", dependencies: ["D4Store"]),
+        // The store contract suite, run on every driver the factory knows (today: SQLite).
+        .testTarget(name: "D4StoreTests", dependencies: [
+            "D4Store", "D4StoreSQLite", "D4StoreFactory", "D4Basics", "D4Results",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "D4WebTests", dependencies: [
-            "D4Web", "D4Store", "D4Queues", "D4TLS",
+            "D4Web", "D4Store", "D4StoreSQLite", "D4Queues", "D4TLS", "D4Basics", "D4Results",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -136,7 +158,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "D4AnalysisServiceTests", dependencies: [
-            "D4AnalysisService", "D4Analysis", "D4Queues", "D4Store", "PacketCapture", "D4TestSupport",
+            "D4AnalysisService", "D4Analysis", "D4Queues", "D4Store", "D4StoreSQLite", "D4Basics", "D4Results", "PacketCapture", "D4TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "D4QueuesTests", dependencies: [
@@ -145,9 +167,9 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
-        .testTarget(name: "D4CLITests", dependencies: ["D4Store"]),
+        .testTarget(name: "D4CLITests", dependencies: ["D4Store", "D4StoreSQLite"]),
         .testTarget(name: "D4IngestTests", dependencies: [
-            "D4Ingest", "D4Protocol", "D4Store", "D4Archive", "D4Queues", "D4TLS", "D4Sensor", "D4TestSupport", "PacketCapture", "CZlib",
+            "D4Ingest", "D4Protocol", "D4Store", "D4StoreSQLite", "D4Archive", "D4Queues", "D4TLS", "D4Sensor", "D4TestSupport", "PacketCapture", "CZlib", "D4Basics",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import D4Basics
 import PacketCapture
 
 /// A set of addresses: IPv4 in a compact `IPv4KeySet`, IPv6 in a `FastSet`.

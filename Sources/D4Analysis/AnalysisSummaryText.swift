@@ -1,3 +1,4 @@
+import D4Basics
 import Foundation
 
 /// The default human-readable output of `d4 analyze`.

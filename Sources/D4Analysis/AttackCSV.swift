@@ -1,3 +1,5 @@
+import D4Basics
+import D4Results
 import Foundation
 
 /// `--format csv`: one row per attack under a header row (RFC 4180 quoting).

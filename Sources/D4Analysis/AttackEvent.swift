@@ -1,3 +1,5 @@
+import D4Results
+
 /// What the tracker reports while attacks run.
 public struct AttackEvent: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable {

@@ -1,3 +1,5 @@
+import D4Basics
+import D4Results
 import PacketCapture
 
 /// The running state of one victim's backscatter flow (an attack once it passes the thresholds).

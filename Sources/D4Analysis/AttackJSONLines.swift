@@ -1,3 +1,4 @@
+import D4Results
 import Foundation
 
 /// `--format json`: one JSON object per attack per line (JSON Lines), keys sorted for stable output.

@@ -1,3 +1,5 @@
+import D4Basics
+import D4Results
 import PacketCapture
 
 /// Groups backscatter per victim into attacks, live: feed packets with `observe`, call `expire`

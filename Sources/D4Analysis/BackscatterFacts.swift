@@ -1,3 +1,4 @@
+import D4Basics
 import PacketCapture
 
 /// What one backscatter packet tells about the attack behind it.

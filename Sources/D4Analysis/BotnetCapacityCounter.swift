@@ -1,3 +1,5 @@
+import D4Basics
+import D4Results
 import PacketCapture
 
 /// Counts botnet capacity as a telescope sees it: per UTC hour and day, the distinct sources with the
@@ -84,14 +86,14 @@ public struct BotnetCapacityCounter: Sendable {
     private mutating func closeHour() {
         guard hourIsOpen else { return }
         hourIsOpen = false
-        hourly.append(hour.summary(period: "hour", topPortCount: topPortCount))
+        hourly.append(hour.summary(period: .hour, topPortCount: topPortCount))
         day?.merge(hour, limit: maximumExactSources)
     }
 
     private mutating func closeDay() {
         guard let closed = day else { return }
         day = nil
-        daily.append(closed.summary(period: "day", topPortCount: topPortCount))
+        daily.append(closed.summary(period: .day, topPortCount: topPortCount))
     }
 }
 
@@ -168,7 +170,7 @@ struct BotnetBucket: Sendable {
         other.netis.forEach { if netis.count < limit { netis.insert($0) } else if !netis.contains($0) { truncated = true } }
     }
 
-    func summary(period: String, topPortCount: Int) -> BotnetPeriodCount {
+    func summary(period: BotnetPeriod, topPortCount: Int) -> BotnetPeriodCount {
         let ranked = ports.entries
             .sorted { a, b in
                 if a.sources != b.sources { return a.sources > b.sources }

@@ -1,3 +1,4 @@
+import D4Basics
 import PacketCapture
 
 /// Counts distinct addresses exactly up to `exactLimit`, then switches to a HyperLogLog estimate.

@@ -1,3 +1,4 @@
+import D4Basics
 import Foundation
 import PacketCapture
 

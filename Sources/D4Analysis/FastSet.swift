@@ -1,3 +1,4 @@
+import D4Basics
 import PacketCapture
 
 /// A key for `FastSet`: equality plus a cheap 64-bit hash (a couple of multiplies instead of SipHash),

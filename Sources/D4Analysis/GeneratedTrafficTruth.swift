@@ -1,3 +1,4 @@
+import D4Basics
 import PacketCapture
 
 /// What the generator actually wrote, to compare an analysis against.

@@ -1,3 +1,5 @@
+import D4Basics
+import D4Results
 import Foundation
 
 /// `--format misp`: one MISP event per attack, in MISP's JSON event format ({"Event": {…}}) as

@@ -1,3 +1,5 @@
+import D4Results
+
 /// How many IPv4 addresses the telescope watches, and where that number comes from. Attack rates are
 /// extrapolated to the whole IPv4 space as rate × 2^32 / addresses.
 public enum MonitoredShare: Sendable, Hashable {

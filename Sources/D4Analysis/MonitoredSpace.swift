@@ -1,43 +1,5 @@
 import Foundation
-import PacketCapture
-
-/// An IPv4 prefix such as 198.51.100.0/24.
-public struct IPv4Prefix: Hashable, Sendable, Codable, CustomStringConvertible {
-    public let network: UInt32
-    public let length: Int
-
-    public init(network: UInt32, length: Int) {
-        precondition((0 ... 32).contains(length), "prefix length out of range")
-        self.length = length
-        self.network = network & Self.mask(length)
-    }
-
-    static func mask(_ length: Int) -> UInt32 { length == 0 ? 0 : UInt32.max << UInt32(32 - length) }
-
-    public var addressCount: UInt64 { UInt64(1) << UInt64(32 - length) }
-    public var description: String { "\(IPAddress.v4(network).description)/\(length)" }
-
-    @inline(__always) public func contains(_ address: UInt32) -> Bool {
-        address & Self.mask(length) == network
-    }
-
-    /// Parses "a.b.c.d/len" or a bare address (a /32).
-    public init(parsing text: String) throws(MonitoredSpaceError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let parsed = IPAddress(String(parts[0])), case .v4(let address) = parsed else {
-            if parts.count <= 2, IPAddress(String(parts[0])) != nil { throw .ipv6NotSupported(trimmed) }
-            throw .invalidPrefix(trimmed)
-        }
-        var length = 32
-        if parts.count == 2 {
-            guard parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), let bits = Int(parts[1]), (0 ... 32).contains(bits)
-            else { throw .invalidPrefix(trimmed) }
-            length = bits
-        }
-        self.init(network: address, length: length)
-    }
-}
+import D4Basics
 
 public enum MonitoredSpaceError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidPrefix(String)
@@ -57,23 +19,40 @@ public enum MonitoredSpaceError: Error, Sendable, Equatable, CustomStringConvert
 /// The IPv4 addresses a telescope watches (`--monitored`). Overlapping prefixes are merged so the
 /// address count used for extrapolation counts each address once.
 public struct MonitoredSpace: Hashable, Sendable, Codable, CustomStringConvertible {
-    public let prefixes: [IPv4Prefix]
+    /// IPv4 blocks, none inside another, in address order.
+    public let prefixes: [IPNetwork]
+    /// The same blocks as (network, mask) pairs: the per-packet test is two integer operations each.
+    private let masks: [IPv4Block]
 
-    public init(prefixes: [IPv4Prefix]) {
-        // Keep only prefixes not covered by a shorter one already kept.
-        let sorted = prefixes.sorted { ($0.length, $0.network) < ($1.length, $1.network) }
-        var kept: [IPv4Prefix] = []
-        for prefix in sorted where !kept.contains(where: { $0.contains(prefix.network) }) {
-            kept.append(prefix)
-        }
-        self.prefixes = kept.sorted { $0.network < $1.network }
+    private struct IPv4Block: Hashable, Sendable {
+        var network: UInt32
+        var mask: UInt32
     }
 
-    /// Parses a comma-separated list such as "198.51.100.0/24,203.0.113.0/25".
+    /// IPv4 blocks only (an IPv6 block in `prefixes` is ignored: the share extrapolates IPv4 rates).
+    public init(prefixes: [IPNetwork]) {
+        // Keep only prefixes not covered by a shorter one already kept.
+        let sorted = prefixes.filter(\.address.isV4).sorted { ($0.prefixLength, $0.address) < ($1.prefixLength, $1.address) }
+        var kept: [IPNetwork] = []
+        for prefix in sorted where !kept.contains(where: { $0.contains(prefix) }) {
+            kept.append(prefix)
+        }
+        self.prefixes = kept.sorted { $0.address < $1.address }
+        masks = self.prefixes.compactMap { prefix in
+            guard case .v4(let network) = prefix.address else { return nil }
+            return IPv4Block(network: network, mask: IPNetwork.ipv4Mask(prefix.prefixLength))
+        }
+    }
+
+    /// Parses a comma-separated list such as "198.51.100.0/24,203.0.113.0/25" (a bare address is a /32).
     public init(parsing list: String) throws(MonitoredSpaceError) {
-        var parsed: [IPv4Prefix] = []
-        for item in list.split(separator: ",") where !item.trimmingCharacters(in: .whitespaces).isEmpty {
-            parsed.append(try IPv4Prefix(parsing: String(item)))
+        var parsed: [IPNetwork] = []
+        for item in list.split(separator: ",") {
+            let text = item.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { continue }
+            guard let network = IPNetwork(text) else { throw .invalidPrefix(text) }
+            guard network.address.isV4 else { throw .ipv6NotSupported(text) }
+            parsed.append(network)
         }
         guard !parsed.isEmpty else { throw .empty }
         self.init(prefixes: parsed)
@@ -83,9 +62,22 @@ public struct MonitoredSpace: Hashable, Sendable, Codable, CustomStringConvertib
 
     @inline(__always) public func contains(_ address: IPAddress) -> Bool {
         guard case .v4(let value) = address else { return false }
-        for prefix in prefixes where prefix.contains(value) { return true }
+        for block in masks where value & block.mask == block.network { return true }
         return false
     }
 
     public var description: String { prefixes.map(\.description).joined(separator: ",") }
+
+    // Coded as the text `--monitored` takes.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { try self.init(parsing: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
 }

@@ -1,3 +1,4 @@
+import D4Results
 import Foundation
 import PacketCapture
 

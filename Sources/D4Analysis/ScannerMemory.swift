@@ -1,3 +1,4 @@
+import D4Basics
 import PacketCapture
 
 /// Sources recently seen scanning, so that their backscatter-shaped packets (an ACK scan, RSTs of a

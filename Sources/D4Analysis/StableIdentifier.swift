@@ -1,3 +1,4 @@
+import D4Basics
 import PacketCapture
 
 /// Deterministic UUID text for a result (an attack is named by its victim and start), so that the same

@@ -1,3 +1,4 @@
+import D4Results
 import PacketCapture
 
 /// The whole analysis of a telescope's packets, one packet at a time: dissect (for raw records),

@@ -1,3 +1,5 @@
+import D4Basics
+
 /// What `TelescopeTrafficGenerator` writes: a telescope's traffic with known content.
 public struct TelescopeScenario: Sendable, Hashable {
     /// One spoofed-source attack, seen through the victim's replies.
@@ -48,7 +50,7 @@ public struct TelescopeScenario: Sendable, Hashable {
     /// Seconds since the epoch of the first packet slot.
     public var start: Double
     public var duration: Double
-    public var telescope: IPv4Prefix
+    public var telescope: IPNetwork
     public var backgroundRate: Double
     public var scannerPoolSize: Int
     public var miraiRate: Double
@@ -60,7 +62,7 @@ public struct TelescopeScenario: Sendable, Hashable {
     public var ackScanners: [AckScannerPlan]
 
     public init(seed: UInt64 = 1, start: Double = 1_700_000_000, duration: Double,
-                telescope: IPv4Prefix = IPv4Prefix(network: 0xC612_0000, length: 16),
+                telescope: IPNetwork = IPNetwork(address: .v4(0xC612_0000), prefixLength: 16)!,
                 backgroundRate: Double, scannerPoolSize: Int = 5000, miraiRate: Double = 0, miraiPoolSize: Int = 500,
                 netisRate: Double = 0, netisPoolSize: Int = 100, malformedRate: Double = 0,
                 attacks: [AttackPlan] = [], ackScanners: [AckScannerPlan] = []) {

@@ -1,3 +1,4 @@
+import D4Basics
 import Foundation
 import PacketCapture
 
@@ -46,7 +47,7 @@ public struct TelescopeTrafficGenerator {
             while out.count < size {
                 // Unicast space 1.0.0.0–223.255.255.255, outside the telescope and the victims' /24s.
                 let address = UInt32(truncatingIfNeeded: random.next()) % 0xDF00_0000 + 0x0100_0000
-                guard !scenario.telescope.contains(address), !reserved.contains(address),
+                guard !scenario.telescope.contains(.v4(address)), !reserved.contains(address),
                       !reserved.contains(address & 0xFFFF_FF00 | 1), address >> 24 != 127, address >> 24 != 10,
                       used.insert(address).inserted else { continue }
                 out.append(address)
@@ -147,7 +148,8 @@ public struct TelescopeTrafficGenerator {
     // MARK: packet kinds
 
     private mutating func telescopeAddress() -> UInt32 {
-        scenario.telescope.network | UInt32(truncatingIfNeeded: random.next()) & ~IPv4Prefix.mask(scenario.telescope.length)
+        guard case .v4(let network) = scenario.telescope.address else { preconditionFailure("the generated telescope is IPv4") }
+        return network | UInt32(truncatingIfNeeded: random.next()) & ~IPNetwork.ipv4Mask(scenario.telescope.prefixLength)
     }
 
     /// Ephemeral source ports, never a well-known service port (those make UDP look like a reply).

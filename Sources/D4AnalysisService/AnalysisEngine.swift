@@ -1,5 +1,6 @@
 import D4Analysis
 import D4Queues
+import D4Results
 import D4Store
 import Foundation
 import Logging
@@ -188,9 +189,9 @@ actor AnalysisEngine {
         let report = analyzer.finish { event in handle(event, now: now) }
         sessions.removeAll()
         guard configuration.analysis.countsBotnets else { return [] }
-        let records = report.hourly.dropFirst(writtenHours).compactMap {
+        let records = report.hourly.dropFirst(writtenHours).map {
             BotnetCountRecord($0, node: configuration.node, isComplete: true, updatedAt: now)
-        } + report.daily.dropFirst(writtenDays).compactMap {
+        } + report.daily.dropFirst(writtenDays).map {
             BotnetCountRecord($0, node: configuration.node, isComplete: true, updatedAt: now)
         }
         writtenHours = report.hourly.count
@@ -226,9 +227,9 @@ actor AnalysisEngine {
         scanPacketsAtLastBotnetWrite = scans
         let now = configuration.wallClock()
         let counter = analyzer.botnets
-        var records = counter.hourly.dropFirst(writtenHours).compactMap {
+        var records = counter.hourly.dropFirst(writtenHours).map {
             BotnetCountRecord($0, node: configuration.node, isComplete: true, updatedAt: now)
-        } + counter.daily.dropFirst(writtenDays).compactMap {
+        } + counter.daily.dropFirst(writtenDays).map {
             BotnetCountRecord($0, node: configuration.node, isComplete: true, updatedAt: now)
         }
         writtenHours = counter.hourly.count
@@ -237,10 +238,10 @@ actor AnalysisEngine {
         var copy = counter
         let snapshot = copy.finish()
         if snapshot.hourly.count > counter.hourly.count, let hour = snapshot.hourly.last {
-            records += BotnetCountRecord(hour, node: configuration.node, isComplete: false, updatedAt: now).map { [$0] } ?? []
+            records.append(BotnetCountRecord(hour, node: configuration.node, isComplete: false, updatedAt: now))
         }
         if snapshot.daily.count > counter.daily.count, let day = snapshot.daily.last {
-            records += BotnetCountRecord(day, node: configuration.node, isComplete: false, updatedAt: now).map { [$0] } ?? []
+            records.append(BotnetCountRecord(day, node: configuration.node, isComplete: false, updatedAt: now))
         }
         return records
     }

@@ -1,4 +1,5 @@
 import D4Analysis
+import D4Results
 import Foundation
 
 /// Settings of the server's built-in telescope analyzer.

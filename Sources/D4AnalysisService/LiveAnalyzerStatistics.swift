@@ -1,3 +1,5 @@
+import D4Results
+
 /// What the built-in analyzer did since it started: counters for `/metrics` and the status page.
 public struct LiveAnalyzerStatistics: Sendable, Hashable, Codable {
     /// Queue items taken, and their payload bytes.

@@ -1,3 +1,4 @@
+import D4Basics
 import Foundation
 
 /// Everything ingest needs to admit connections, loaded in one store call.
@@ -15,7 +16,7 @@ public struct AdmissionFacts: Sendable, Hashable {
     public var maxFrameSize: Int
     public var defaultMaxBacklog: Int
     public var replayWindowSeconds: Int
-    /// Single blocklisted addresses, canonical text (see `IPAddress.text`).
+    /// Single blocklisted addresses, canonical text (`IPAddress.unmapped`, as text).
     public var blockedIPs: Set<String>
     /// Blocklisted CIDR blocks.
     public var blockedNetworks: [IPNetwork]
@@ -49,8 +50,8 @@ public struct AdmissionFacts: Sendable, Hashable {
     /// True if `ip` (any textual form; IPv4-mapped IPv6 counts as IPv4) is blocklisted, directly or by
     /// a CIDR block. Text that is not an address is compared as given.
     public func isBlocked(ip: String) -> Bool {
-        guard let address = IPAddress(ip) else { return blockedIPs.contains(ip) }
-        if blockedIPs.contains(address.text) { return true }
+        guard let address = IPAddress(ip)?.unmapped else { return blockedIPs.contains(ip) }
+        if blockedIPs.contains(address.description) { return true }
         return blockedNetworks.contains { $0.contains(address) }
     }
 }

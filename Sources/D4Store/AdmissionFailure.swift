@@ -1,6 +1,6 @@
 import Foundation
 
-/// One refused connection, kept in a bounded log (the newest `SQLiteStore.admissionFailureLogLimit`)
+/// One refused connection, kept in a bounded log (the newest `StoreLimits.admissionFailureLog`)
 /// so that refusals of UUIDs the store does not know are visible without growing without bound.
 public struct AdmissionFailure: Codable, Sendable, Hashable {
     public var sensor: UUID?

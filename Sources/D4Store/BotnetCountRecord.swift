@@ -1,63 +1,46 @@
+import D4Basics
+import D4Results
 import Foundation
 
-/// The length of a botnet-capacity period: a UTC hour or a UTC day.
-public enum BotnetPeriod: String, Codable, Sendable, Hashable, CaseIterable {
-    case hour
-    case day
-
-    public var seconds: Double { self == .hour ? 3600 : 86_400 }
-}
-
-/// Botnet-capacity figures of one period as the live analyzer keeps them (the shape of D4Analysis's
-/// `BotnetPeriodCount`). A running period is written again as it grows (upsert by period, start, node):
-/// each write replaces the previous one, because distinct-source counts cannot be added up.
-public struct BotnetCountRecord: Codable, Sendable, Hashable {
-    /// Scanning of one target port within the period.
-    public struct PortScan: Codable, Sendable, Hashable {
-        public var ipProtocol: String
-        public var port: Int
-        public var service: String?
-        /// Distinct scanners (an estimate).
-        public var sources: Int
-        public var packets: Int
-
-        public init(ipProtocol: String, port: Int, service: String?, sources: Int, packets: Int) {
-            self.ipProtocol = ipProtocol; self.port = port; self.service = service
-            self.sources = sources; self.packets = packets
-        }
-    }
-
-    public var period: BotnetPeriod
-    /// Start of the period: a whole UTC hour or day.
-    public var start: Date
+/// Botnet-capacity figures of one period as the live analyzer keeps them: D4Results'
+/// `BotnetPeriodCount` (the value `d4 analyze --botnets` reports) plus where and when it was written.
+/// A running period is written again as it grows (upsert by period, start, node): each write replaces
+/// the previous one, because distinct-source counts cannot be added up.
+@dynamicMemberLookup
+public struct BotnetCountRecord: Sendable, Hashable, Encodable {
+    public var count: BotnetPeriodCount
     /// The analyzer node that counted it ("" on a single server). Nodes keep separate rows: distinct
     /// sources seen by two nodes cannot be merged from their counts.
     public var node: String
-    /// Distinct sources of TCP SYNs with the Mirai fingerprint, and their packets.
-    public var miraiSources: Int
-    public var miraiPackets: Int
-    /// Distinct sources of UDP probes to the Netis backdoor port 53413, and their packets.
-    public var netisSources: Int
-    public var netisPackets: Int
-    /// Distinct sources of any scan packet, and the scan packets.
-    public var scannerSources: Int
-    public var scanPackets: Int
-    /// Target ports by distinct scanners, most first.
-    public var topPorts: [PortScan]
-    /// True when a distinct-source table hit its bound: the counts are lower bounds.
-    public var truncated: Bool
-    /// False once the period has ended (its counts are final).
+    /// False until the period has ended (then its counts are final).
     public var isComplete: Bool
     /// When the analyzer last wrote this row (wall clock).
     public var updatedAt: Date
 
-    public init(period: BotnetPeriod, start: Date, node: String = "", miraiSources: Int, miraiPackets: Int,
-                netisSources: Int, netisPackets: Int, scannerSources: Int, scanPackets: Int, topPorts: [PortScan],
-                truncated: Bool, isComplete: Bool, updatedAt: Date) {
-        self.period = period; self.start = start; self.node = node
-        self.miraiSources = miraiSources; self.miraiPackets = miraiPackets
-        self.netisSources = netisSources; self.netisPackets = netisPackets
-        self.scannerSources = scannerSources; self.scanPackets = scanPackets
-        self.topPorts = topPorts; self.truncated = truncated; self.isComplete = isComplete; self.updatedAt = updatedAt
+    public init(_ count: BotnetPeriodCount, node: String = "", isComplete: Bool, updatedAt: Date) {
+        self.count = count
+        self.node = node
+        self.isComplete = isComplete
+        self.updatedAt = updatedAt
+    }
+
+    public subscript<Value>(dynamicMember path: WritableKeyPath<BotnetPeriodCount, Value>) -> Value {
+        get { count[keyPath: path] }
+        set { count[keyPath: path] = newValue }
+    }
+
+    private enum StoredKeys: String, CodingKey {
+        case node
+        case complete
+        case updatedAt = "updated_at"
+    }
+
+    /// The period's report fields plus `node`, `complete` and `updated_at`.
+    public func encode(to encoder: any Encoder) throws {
+        try count.encode(to: encoder)
+        var container = encoder.container(keyedBy: StoredKeys.self)
+        try container.encode(node, forKey: .node)
+        try container.encode(isComplete, forKey: .complete)
+        try container.encode(ISO8601Time.string(from: updatedAt.timeIntervalSince1970), forKey: .updatedAt)
     }
 }

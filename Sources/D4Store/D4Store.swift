@@ -1,7 +1,8 @@
+import D4Results
 import Foundation
 
-/// The one store interface of the D4 server, implemented by `SQLiteStore` (embedded) and later by a
-/// PostgreSQL store shared by several server nodes.
+/// The one store interface of the D4 server, implemented by `SQLiteStore` (module D4StoreSQLite) and by a
+/// PostgreSQL store shared by several server nodes (to come). `StoreFactory` opens either from a location.
 ///
 /// Contract for every implementation:
 /// - No in-process state that another node would miss: every answer comes from the database.
@@ -40,6 +41,8 @@ public protocol D4Store: Sendable {
     func setSensorMaxBacklog(_ uuid: UUID, _ limit: Int?) async throws
     func setBlockSourceIPs(_ uuid: UUID, _ on: Bool) async throws
     func kickSensor(_ uuid: UUID, until: Date) async throws
+    /// The operator's description and contact mail of the sensor (validated like a registration's).
+    func setSensorDescription(_ uuid: UUID, description: String, contactMail: String) async throws
     /// Throws `sensorNotFound` if there is no record.
     func removeSensor(_ uuid: UUID) async throws
     /// Records why a connection of `uuid` was refused: the sensor's last error (if it has a record)
@@ -101,6 +104,10 @@ public protocol D4Store: Sendable {
 
     // MARK: change notification
     func changeGeneration() async throws -> Int64
+
+    // MARK: lifetime
+    /// Releases the store's connections; later calls fail. Optional: dropping the store does it too.
+    func close() async throws
 }
 
 extension D4Store {

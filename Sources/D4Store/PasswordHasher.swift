@@ -36,13 +36,13 @@ public enum PasswordHasher {
 
     /// A well-formed hash no password matches (all-zero derived key), costing a real verification:
     /// checked when the user is unknown so that timing does not tell which user names exist.
-    static func decoy(iterations: Int) -> String {
+    package static func decoy(iterations: Int) -> String {
         "\(scheme)$\(iterations)$\(Data(count: saltBytes).base64EncodedString())$\(Data(count: hashBytes).base64EncodedString())"
     }
 
     /// Runs the slow KDF on a dispatch thread: tenths of a second of CPU must not hold one of the few
     /// cooperative threads that also serve connections.
-    static func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    package static func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
                 continuation.resume(with: Result { try work() })
@@ -51,7 +51,7 @@ public enum PasswordHasher {
     }
 
     /// PBKDF2 (RFC 8018) with HMAC-SHA256, one 32-byte block: T = U1 ^ U2 ^ … ^ Uc.
-    static func derive(password: String, salt: [UInt8], iterations: Int) -> [UInt8] {
+    package static func derive(password: String, salt: [UInt8], iterations: Int) -> [UInt8] {
         // The keyed HMAC state is computed once and copied per iteration (saves two block hashes each).
         let keyed = HMAC<SHA256>(key: SymmetricKey(data: Data(password.utf8)))
         var first = keyed

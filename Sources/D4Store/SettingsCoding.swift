@@ -2,8 +2,8 @@ import Foundation
 
 /// Settings travel as one JSON document; fields missing from an older document take their defaults,
 /// so adding a setting needs no schema migration.
-enum SettingsCoding {
-    static func encode(_ settings: ServerSettings) throws(StoreError) -> String {
+package enum SettingsCoding {
+    package static func encode(_ settings: ServerSettings) throws(StoreError) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {
@@ -13,7 +13,7 @@ enum SettingsCoding {
         }
     }
 
-    static func decode(_ json: String) throws(StoreError) -> ServerSettings {
+    package static func decode(_ json: String) throws(StoreError) -> ServerSettings {
         do {
             return try JSONDecoder().decode(ServerSettings.self, from: Data(json.utf8))
         } catch {

@@ -45,7 +45,7 @@ public struct StatisticsBatch: Sendable {
         for (key, value) in other.counters { add(key, frames: value.frames, bytes: value.bytes) }
     }
 
-    static func saturatingAdd(_ a: Int64, _ b: Int64) -> Int64 {
+    package static func saturatingAdd(_ a: Int64, _ b: Int64) -> Int64 {
         let (sum, overflow) = a.addingReportingOverflow(b)
         guard overflow else { return sum }
         return b > 0 ? .max : .min

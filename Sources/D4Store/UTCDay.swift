@@ -1,3 +1,4 @@
+import D4Basics
 import Foundation
 
 /// The YYYYMMDD day label of counters, computed arithmetically (no DateFormatter, no locale, no allocation
@@ -5,9 +6,8 @@ import Foundation
 public enum UTCDay {
     /// Day label of a moment given as seconds since the epoch.
     public static func label(epochSeconds: Int64) -> String {
-        let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
-        return String(format: "%04lld%02lld%02lld", year, month, day)
+        let date = CivilDate(epochSeconds: epochSeconds)
+        return String(format: "%04lld%02lld%02lld", date.year, date.month, date.day)
     }
 
     public static func label(_ date: Date) -> String {
@@ -26,16 +26,11 @@ public enum UTCDay {
         return (1...12).contains(month) && (1...31).contains(day)
     }
 
-    /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
-    private static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    /// A day label `YYYYMMDD` as `YYYY-MM-DD` (the API's and the CLI's form); other text as it is.
+    public static func isoDate(_ label: String) -> String {
+        let bytes = Array(label.utf8)
+        guard bytes.count == 8 else { return label }
+        return String(decoding: bytes[0..<4] + [UInt8(ascii: "-")] + bytes[4..<6] + [UInt8(ascii: "-")] + bytes[6..<8],
+                      as: UTF8.self)
     }
 }

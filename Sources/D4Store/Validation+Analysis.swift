@@ -1,3 +1,5 @@
+import D4Basics
+import D4Results
 import Foundation
 
 /// Checks of the analyzer's results, shared by every store implementation: a bad value is refused with
@@ -12,20 +14,20 @@ extension Validation {
         try checkName(attack.id, what: "attack id", maxLength: 64)
         try checkNode(attack.node)
         var checked = attack
-        guard let victim = IPAddress(attack.victim) else {
+        guard let victim = IPAddress(attack.victim)?.unmapped else {
             throw .invalidInput("attack \(attack.id): victim \"\(printable(attack.victim))\" is not an IPv4/IPv6 address")
         }
-        checked.victim = victim.text
+        checked.victim = victim.description
         let what = "attack \(attack.id)"
-        try checkTime(attack.start, "\(what): start")
-        try checkTime(attack.end, "\(what): end")
+        try checkTime(seconds: attack.start, "\(what): start")
+        try checkTime(seconds: attack.end, "\(what): end")
         guard attack.end >= attack.start else { throw .invalidInput("\(what): end is before start") }
         try checkTime(attack.updatedAt, "\(what): updated-at")
         try checkCount(attack.packets, "\(what): packets")
         try checkCount(attack.bytes, "\(what): bytes")
         try checkCount(attack.sensorAddresses, "\(what): sensor addresses")
         try checkLabel(attack.ipProtocol, "\(what): protocol")
-        try checkLabel(attack.monitoredShare, "\(what): monitored share")
+        try checkLabel(attack.monitoredShareSource, "\(what): monitored share")
         guard attack.protocols.count <= maxAttackListEntries, attack.ports.count <= maxAttackListEntries,
               attack.responses.count <= maxAttackListEntries else {
             throw .invalidInput("\(what): more than \(maxAttackListEntries) protocols, ports or responses")
@@ -33,7 +35,6 @@ extension Validation {
         for name in attack.protocols { try checkLabel(name, "\(what): protocol") }
         for port in attack.ports {
             try checkLabel(port.ipProtocol, "\(what): port protocol")
-            guard (0...65_535).contains(port.port) else { throw .invalidInput("\(what): port \(port.port) is outside 0…65535") }
             if let service = port.service { try checkLabel(service, "\(what): service") }
             try checkCount(port.packets, "\(what): packets of port \(port.port)")
         }
@@ -46,18 +47,18 @@ extension Validation {
         try checkRate(attack.meanPacketsPerSecond, "\(what): mean pps")
         if let rate = attack.estimatedPacketsPerSecond { try checkRate(rate, "\(what): estimated pps") }
         if let rate = attack.estimatedPeakPacketsPerSecond { try checkRate(rate, "\(what): estimated peak pps") }
-        if let addresses = attack.monitoredAddresses, addresses <= 0 {
+        if let addresses = attack.monitoredAddresses, addresses == 0 {
             throw .invalidInput("\(what): monitored addresses \(addresses) must be at least 1")
         }
         return checked
     }
 
     public static func checkBotnetCount(_ count: BotnetCountRecord) throws(StoreError) {
-        let what = "botnet count of the \(count.period.rawValue) at \(count.start.timeIntervalSince1970)"
+        let what = "botnet count of the \(count.period.rawValue) at \(count.start)"
         try checkNode(count.node)
-        try checkTime(count.start, what)
+        try checkTime(seconds: count.start, what)
         try checkTime(count.updatedAt, "\(what): updated-at")
-        let seconds = count.start.timeIntervalSince1970
+        let seconds = count.start
         guard seconds.truncatingRemainder(dividingBy: count.period.seconds) == 0 else {
             throw .invalidInput("\(what): start is not a whole UTC \(count.period.rawValue)")
         }
@@ -71,7 +72,6 @@ extension Validation {
         }
         for port in count.topPorts {
             try checkLabel(port.ipProtocol, "\(what): port protocol")
-            guard (0...65_535).contains(port.port) else { throw .invalidInput("\(what): port \(port.port) is outside 0…65535") }
             if let service = port.service { try checkLabel(service, "\(what): service") }
             try checkCount(port.sources, "\(what): sources of port \(port.port)")
             try checkCount(port.packets, "\(what): packets of port \(port.port)")
@@ -90,18 +90,21 @@ extension Validation {
         }
         var checked = query
         if let victim = query.victim {
-            guard let address = IPAddress(victim) else {
+            guard let address = IPAddress(victim)?.unmapped else {
                 throw .invalidInput("victim \"\(printable(victim))\" is not an IPv4/IPv6 address")
             }
-            checked.victim = address.text
+            checked.victim = address.description
         }
         if let since = query.since { try checkTime(since, "since") }
         if let until = query.until { try checkTime(until, "until") }
         return checked
     }
 
-    static func checkTime(_ date: Date, _ what: String) throws(StoreError) {
-        let seconds = date.timeIntervalSince1970
+    package static func checkTime(_ date: Date, _ what: String) throws(StoreError) {
+        try checkTime(seconds: date.timeIntervalSince1970, what)
+    }
+
+    package static func checkTime(seconds: Double, _ what: String) throws(StoreError) {
         guard seconds.isFinite, abs(seconds) < 1e12 else { throw .invalidInput("\(what): \(seconds) is not a usable time") }
     }
 

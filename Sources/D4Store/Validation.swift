@@ -1,3 +1,4 @@
+import D4Basics
 import Foundation
 
 /// Input checks shared by every store implementation; each failure is a `StoreError` naming the
@@ -100,19 +101,19 @@ public enum Validation {
 
     /// A source address as ingest reports it, returned in canonical text.
     public static func canonicalAddress(_ text: String) throws(StoreError) -> String {
-        guard let address = IPAddress(text) else {
+        guard let address = IPAddress(text)?.unmapped else {
             throw .invalidInput("\"\(printable(text))\" is not an IPv4/IPv6 address")
         }
-        return address.text
+        return address.description
     }
 
-    static func checkName(_ name: String, what: String, maxLength: Int) throws(StoreError) {
+    package static func checkName(_ name: String, what: String, maxLength: Int) throws(StoreError) {
         guard (1...maxLength).contains(name.utf8.count), name.utf8.allSatisfy(isNameByte) else {
             throw .invalidInput("\(what) \"\(printable(name))\" is invalid: use 1…\(maxLength) of A-Z a-z 0-9 . _ -")
         }
     }
 
-    static func isNameByte(_ byte: UInt8) -> Bool {
+    package static func isNameByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
              UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
@@ -123,7 +124,7 @@ public enum Validation {
     }
 
     /// Echoes user input in a message safely: control characters escaped, long input cut.
-    static func printable(_ text: String) -> String {
+    package static func printable(_ text: String) -> String {
         let limited = text.count > 80 ? String(text.prefix(80)) + "…" : text
         return limited.unicodeScalars.map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }.joined()
     }

@@ -1,4 +1,5 @@
 import Crypto
+import D4Basics
 import Foundation
 import SwiftASN1
 import X509
@@ -19,7 +20,7 @@ public struct SelfSignedCertificate: Sendable {
         }
         var alternativeNames: [GeneralName] = dnsNames.map { .dnsName($0) }
         for address in ipAddresses {
-            guard let bytes = IPAddressBytes.parse(address) else { throw TLSSetupError.invalidAddress(address) }
+            guard let bytes = IPAddress(address)?.bytes else { throw TLSSetupError.invalidAddress(address) }
             alternativeNames.append(.ipAddress(ASN1OctetString(contentBytes: ArraySlice(bytes))))
         }
         let now = Date()
@@ -52,16 +53,5 @@ public struct SelfSignedCertificate: Sendable {
         try Data(certificatePEM.utf8).write(to: certificatePath, options: .atomic)
         try Data(privateKeyPEM.utf8).write(to: keyPath, options: .atomic)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyPath.path)
-    }
-}
-
-/// IPv4/IPv6 text to network-order bytes (inet_pton).
-enum IPAddressBytes {
-    static func parse(_ text: String) -> [UInt8]? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
-        return nil
     }
 }

@@ -1,3 +1,4 @@
+import D4Basics
 import NIOCore
 import NIOSSL
 
@@ -33,7 +34,7 @@ public enum ServerTrust: Sendable, Equatable {
     /// A handler for a new connection to `hostname`.
     public func makeClientHandler(context: NIOSSLContext, hostname: String?) throws -> NIOSSLClientHandler {
         // SNI must not be an IP address.
-        let serverName = hostname.flatMap { IPAddressBytes.parse($0) == nil ? $0 : nil }
+        let serverName = hostname.flatMap { IPAddress($0) == nil ? $0 : nil }
         switch self {
         case .pinned(let expected):
             return try NIOSSLClientHandler(context: context, serverHostname: serverName) { certificates, promise in

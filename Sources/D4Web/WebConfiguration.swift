@@ -1,7 +1,9 @@
+import D4Basics
+
 /// Where and how the web server listens, and how long it trusts a verified password.
 public struct WebConfiguration: Sendable {
     /// One listener per address (`--web-listen`).
-    public var listen: [WebListenAddress]
+    public var listen: [ListenAddress]
     public var transport: WebTransport
     /// How long a successful password check is reused (PBKDF2 costs tenths of a second by design).
     public var credentialCacheLifetime: Duration
@@ -10,7 +12,7 @@ public struct WebConfiguration: Sendable {
     /// Most items taken from a queue and written per chunk round of a stream.
     public var streamBatchSize: Int
 
-    public init(listen: [WebListenAddress] = [.defaultDualStack], transport: WebTransport,
+    public init(listen: [ListenAddress] = [.webDefault], transport: WebTransport,
                 credentialCacheLifetime: Duration = .seconds(60), credentialCacheCapacity: Int = 1_024,
                 streamBatchSize: Int = 64) {
         self.listen = listen
@@ -19,4 +21,9 @@ public struct WebConfiguration: Sendable {
         self.credentialCacheCapacity = credentialCacheCapacity
         self.streamBatchSize = streamBatchSize
     }
+}
+
+extension ListenAddress {
+    /// `[::]:7000`: every IPv4 and IPv6 interface (Linux binds `::` dual-stack).
+    public static let webDefault = ListenAddress(host: "::", port: 7000)
 }

@@ -1,12 +1,7 @@
+import D4Basics
+
 /// What the dissector extracts from one captured packet: plain values, no references into the
 /// capture buffer, so a classifier can keep or copy it freely (no allocation: no class, no array).
-
-/// An IPv4 or IPv6 address as numbers (network order read into host integers).
-public enum IPAddress: Hashable, Sendable, Comparable {
-    case v4(UInt32)
-    /// High and low 64 bits of the 128-bit address.
-    case v6(UInt64, UInt64)
-}
 
 /// TCP flag bits as in the header's flags byte (plus NS in bit 8).
 ///

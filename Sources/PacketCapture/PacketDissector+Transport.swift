@@ -1,3 +1,4 @@
+import D4Basics
 // TCP, UDP and ICMP/ICMPv6 headers, and the packet quoted inside ICMP error messages.
 
 extension PacketDissector {

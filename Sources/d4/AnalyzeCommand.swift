@@ -1,5 +1,6 @@
 import ArgumentParser
 import D4Analysis
+import D4Results
 import Foundation
 
 /// `d4 analyze FILE…`: offline backscatter/attack/botnet analysis of telescope captures.

@@ -2,6 +2,7 @@ import ArgumentParser
 import D4Ingest
 import D4Protocol
 import D4Store
+import D4StoreFactory
 import D4TLS
 import Foundation
 import NIOCore
@@ -154,7 +155,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         result.frames = outcomes.reduce(0) { $0 + $1.frames }
 
         // The server writes its statistics every 2 s (1,000 new sensors take a few flushes): wait for the last batch.
-        let store = try SQLiteStore(path: dataDirectory.appendingPathComponent("d4.sqlite").path)
+        let store = try StoreFactory.open(.sqlite(path: dataDirectory.appendingPathComponent("d4.sqlite").path), options: .init(mustExist: true))
         let waitUntil = ContinuousClock.now + .seconds(30)
         repeat {
             result.confirmedBytes = Int(try await store.dailyCounters(day: nil, sensor: nil)

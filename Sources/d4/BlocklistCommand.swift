@@ -1,4 +1,7 @@
 import ArgumentParser
+import D4Basics
+import D4Administration
+import D4Basics
 import D4Store
 import Foundation
 
@@ -22,10 +25,7 @@ struct BlocklistCommand: AsyncParsableCommand {
 
     /// An address or CIDR block in canonical form ("192.0.2.9/24" becomes "192.0.2.0/24").
     static func parseEntry(_ text: String) throws -> IPNetwork {
-        guard let network = IPNetwork(text) else {
-            throw ValidationError("\"\(ManagementOutput.printable(text, limit: 60))\" is not an IPv4/IPv6 address or CIDR network (like 192.0.2.7, 192.0.2.0/24, 2001:db8::/32)")
-        }
-        return network
+        do { return try BlocklistAdministration.parseEntry(text) } catch { throw ValidationError("\(error)") }
     }
 }
 
@@ -49,14 +49,13 @@ extension BlocklistCommand.IP {
             if entries.isEmpty { throw ValidationError("give at least one address or network") }
         }
 
-        func run(on store: SQLiteStore) async throws {
-            let existing = Dictionary(try await store.blockedIPs().map { ($0.ip, $0) }, uniquingKeysWith: { first, _ in first })
-            for entry in entries {
-                if let old = existing[entry.text] {
-                    print("\(entry.text) is already blocked since \(ManagementOutput.time(old.blockedAt))\(reasonSuffix(old.reason)); unchanged")
-                } else {
-                    try await store.blockIP(entry.text, reason: reason)
-                    print("blocked \(entry.text)\(reasonSuffix(reason))")
+        func run(on store: any D4Store) async throws {
+            for addition in try await BlocklistAdministration(store: store).add(entries, reason: reason) {
+                switch addition {
+                case .added(let entry):
+                    print("blocked \(entry.ip)\(reasonSuffix(entry.reason))")
+                case .alreadyBlocked(let old):
+                    print("\(old.ip) is already blocked since \(ManagementOutput.time(old.blockedAt))\(reasonSuffix(old.reason)); unchanged")
                 }
             }
         }
@@ -78,18 +77,11 @@ extension BlocklistCommand.IP {
             if entries.isEmpty { throw ValidationError("give at least one address or network") }
         }
 
-        func run(on store: SQLiteStore) async throws {
+        func run(on store: any D4Store) async throws {
+            let blocklist = BlocklistAdministration(store: store)
             for entry in entries {
-                do {
-                    try await store.unblockIP(entry.text)
-                    print("unblocked \(entry.text)")
-                } catch StoreError.ipNotBlocked(let ip) {
-                    // Say why the address may still be refused: a network entry covering it.
-                    let covering = try await store.blockedIPs().compactMap { IPNetwork($0.ip) }
-                        .filter { !$0.isSingleAddress && $0.contains(entry.address) && $0.prefixLength <= entry.prefixLength }
-                    let hint = covering.isEmpty ? "" : " (it is inside the blocked network \(covering.map(\.text).joined(separator: ", ")))"
-                    throw ManagementError("\(ip) is not on the blocklist\(hint)")
-                }
+                try await blocklist.remove(entry)
+                print("unblocked \(entry)")
             }
         }
     }
@@ -103,8 +95,8 @@ extension BlocklistCommand.IP {
         @OptionGroup var data: DataDirectoryOptions
         @Flag(help: "Print JSON instead of a table.") var json = false
 
-        func run(on store: SQLiteStore) async throws {
-            let entries = try await store.blockedIPs()
+        func run(on store: any D4Store) async throws {
+            let entries = try await BlocklistAdministration(store: store).list()
             if json {
                 print(try ManagementOutput.json(entries))
                 return

@@ -10,7 +10,7 @@ protocol ManagementCommand: AsyncParsableCommand {
     var data: DataDirectoryOptions { get }
     /// The command as typed after `d4`, e.g. "sensors show", for error messages.
     static var commandPath: String { get }
-    func run(on store: SQLiteStore) async throws
+    func run(on store: any D4Store) async throws
 }
 
 extension ManagementCommand {

@@ -1,3 +1,4 @@
+import D4Administration
 import Foundation
 
 /// How management commands print: UTC times, grouped numbers, aligned tables, JSON for scripts.
@@ -25,14 +26,9 @@ enum ManagementOutput {
         return value < 0 ? "-" + out : out
     }
 
-    /// Control characters escaped (a description with a newline stays on its line), long text cut
-    /// visibly with "…" when `limit` is given.
+    /// Text from sensors or operators, safe for a terminal (see `Printable`).
     static func printable(_ text: String, limit: Int? = nil) -> String {
-        var shown = text
-        if let limit, shown.count > limit { shown = String(shown.prefix(max(0, limit - 1))) + "…" }
-        return shown.unicodeScalars.map { scalar in
-            scalar.properties.generalCategory == .control ? scalar.escaped(asASCII: true) : String(scalar)
-        }.joined()
+        Printable.text(text, limit: limit)
     }
 
     /// A header line above left-aligned columns.

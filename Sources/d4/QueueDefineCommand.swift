@@ -1,5 +1,6 @@
-import D4AnalysisService
 import ArgumentParser
+import D4Administration
+import D4AnalysisService
 import D4Protocol
 import D4Store
 import Foundation
@@ -28,19 +29,11 @@ extension QueueCommand {
         @Option(help: "Most frames held.") var capacity: Int = 10_000
         @Option(help: "block, drop-oldest or drop-newest.") var dropPolicy: String = "block"
 
-        func run(on store: SQLiteStore) async throws {
-            guard let frameType = FrameType(parsing: type) else {
-                throw ManagementError("unknown type \"\(type)\": use a number 0…255 or one of \(FrameType.knownNames)")
-            }
-            var sensors: [UUID] = []
-            for text in sensor {
-                guard let uuid = UUID(uuidString: text) else { throw ManagementError("\"\(text)\" is not a UUID") }
-                sensors.append(uuid)
-            }
-            let definition = QueueDefinition(name: name, type: Int(frameType.rawValue), metaType: metaType, sensors: sensors,
-                                             capacity: capacity, dropPolicy: dropPolicy)
-            try await store.defineQueue(definition)
-            print("queue \(name): type \(frameType), \(sensors.isEmpty ? "all sensors" : "\(sensors.count) sensors"), capacity \(capacity), \(dropPolicy)")
+        func run(on store: any D4Store) async throws {
+            let definition = try await QueueCommand.administration(store).define(
+                name: name, type: type, metaType: metaType, sensors: sensor, capacity: capacity, dropPolicy: dropPolicy)
+            let frameType = FrameType(UInt8(definition.type))
+            print("queue \(name): type \(frameType), \(sensor.isEmpty ? "all sensors" : "\(sensor.count) sensors"), capacity \(capacity), \(dropPolicy)")
         }
     }
 
@@ -54,15 +47,14 @@ extension QueueCommand {
         @OptionGroup var data: DataDirectoryOptions
         @Argument(help: "Queue name.") var name: String
 
-        func validate() throws {
-            if name == LiveAnalyzer.builtinQueueName {
-                throw ValidationError("\(name) feeds the server's built-in analyzer; turn that off with `d4 server --no-live-analysis` instead")
-            }
-        }
-
-        func run(on store: SQLiteStore) async throws {
-            try await store.removeQueue(name)
+        func run(on store: any D4Store) async throws {
+            try await QueueCommand.administration(store).remove(name: name)
             print("queue \(name) removed")
         }
+    }
+
+    /// The queue use cases, with the queues of the built-in analyzers reserved.
+    static func administration(_ store: any D4Store) -> QueueAdministration {
+        QueueAdministration(store: store, reservedNames: [LiveAnalyzer.builtinQueueName])
     }
 }

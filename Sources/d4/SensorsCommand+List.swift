@@ -1,4 +1,5 @@
 import ArgumentParser
+import D4Administration
 import D4Store
 import Foundation
 
@@ -8,7 +9,7 @@ extension SensorsCommand {
             abstract: "List the sensors: UUID, state, last seen, last error, description.",
             discussion: """
             Read-only. --json prints every field (the key only as present/absent and its length) \
-            for scripts. `d4 sensors show UUID` gives the full picture of one sensor.
+            for scripts, with the same snake_case keys as the REST API (`GET /api/v1/sensors`). `d4 sensors show UUID` gives the full picture of one sensor.
             """)
         static let commandPath = "sensors list"
 
@@ -17,8 +18,8 @@ extension SensorsCommand {
         var state: SensorState?
         @Flag(help: "Print JSON instead of a table.") var json = false
 
-        func run(on store: SQLiteStore) async throws {
-            let sensors = try await store.sensors().filter { state == nil || $0.state == state }
+        func run(on store: any D4Store) async throws {
+            let sensors = try await SensorAdministration(store: store).list(state: state)
             if json {
                 print(try ManagementOutput.json(sensors.map(SensorJSON.init)))
                 return

@@ -1,4 +1,5 @@
 import ArgumentParser
+import D4Administration
 import D4Store
 import Foundation
 
@@ -32,24 +33,16 @@ extension SensorsCommand {
             if useDefault && keyFile != nil { throw ValidationError("give either --key-file or --default, not both") }
         }
 
-        func run(on store: SQLiteStore) async throws {
-            let before = try await SensorsCommand.recordOrCreatable(uuid, in: store)
+        func run(on store: any D4Store) async throws {
+            let key = useDefault ? nil : try readKey()
+            let change = try await SensorAdministration(store: store).setKey(uuid, key)
             let text = SensorUUIDArgument.text(uuid)
-            let settings = try await store.settings()
-            if useDefault {
-                try await store.setSensorKey(uuid, nil)
-                print("sensor \(text): own key removed; the server default key applies")
-                if settings.defaultKey == nil {
-                    print("note: the server has no default key: the sensor is refused until it gets a key")
-                }
-            } else {
-                let key = try readKey()
-                try await store.setSensorKey(uuid, key)
+            if let key {
                 print("sensor \(text): key set (\(ManagementOutput.grouped(key.count)) bytes)")
+            } else {
+                print("sensor \(text): own key removed; the server default key applies")
             }
-            if before == nil {
-                print(SensorsCommand.creationNotice(uuid, state: .pending, hasKey: !useDefault, mode: settings.mode))
-            }
+            for line in SensorsCommand.lines(change.notices) { print(line) }
         }
 
         private func readKey() throws -> Data {
@@ -103,15 +96,12 @@ extension SensorsCommand {
             }
         }
 
-        func run(on store: SQLiteStore) async throws {
-            let before = try await SensorsCommand.recordOrCreatable(uuid, in: store)
-            let settings = try await store.settings()
-            try await store.setSensorMaxBacklog(uuid, useDefault ? nil : maxBacklog)
+        func run(on store: any D4Store) async throws {
+            let change = try await SensorAdministration(store: store).setMaxBacklog(uuid, useDefault ? nil : maxBacklog)
+            let serverDefault = try await store.settings().defaultMaxBacklog
             let limit = maxBacklog.map { "\(ManagementOutput.grouped($0)) frames" }
-            print("sensor \(SensorUUIDArgument.text(uuid)): max backlog \(limit ?? "server default") (server default: \(ManagementOutput.grouped(settings.defaultMaxBacklog)) frames)")
-            if before == nil {
-                print(SensorsCommand.creationNotice(uuid, state: .pending, hasKey: false, mode: settings.mode))
-            }
+            print("sensor \(SensorUUIDArgument.text(uuid)): max backlog \(limit ?? "server default") (server default: \(ManagementOutput.grouped(serverDefault)) frames)")
+            for line in SensorsCommand.lines(change.notices) { print(line) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import D4Administration
 import D4Protocol
 import D4Store
 import Foundation
@@ -10,7 +11,8 @@ extension SensorsCommand {
             discussion: """
             State, description, contact mail, whether it has its own key (and its length), limits, \
             kick, first and last seen, last error, its last 16 source IPs, the types it sent, and \
-            its daily counters of the last days (UTC). Read-only.
+            its daily counters of the last days (UTC). Read-only. --json prints the same fields as \
+            the REST API (`GET /api/v1/sensors/UUID`), with snake_case keys.
             """)
         static let commandPath = "sensors show"
 
@@ -20,36 +22,28 @@ extension SensorsCommand {
         @Flag(help: "Print JSON instead of text.") var json = false
 
         func validate() throws {
-            guard (1...366).contains(days) else { throw ValidationError("--days \(days) is outside 1…366") }
-        }
-
-        func run(on store: SQLiteStore) async throws {
-            let record = try await SensorsCommand.existingRecord(uuid, in: store)
-            let settings = try await store.settings()
-            let sourceIPs = try await store.sourceIPs(of: uuid)
-            let types = try await store.typesSeen(by: uuid)
-            let now = Date()
-            let firstDay = UTCDay.label(now.addingTimeInterval(-Double(days - 1) * 86_400))
-            let counters = try await store.dailyCounters(day: nil, sensor: uuid).filter { $0.day >= firstDay }
-            if json {
-                let detail = SensorDetailJSON(
-                    sensor: SensorJSON(record), effectiveMaxBacklog: record.effectiveMaxBacklog(default: settings.defaultMaxBacklog),
-                    kicked: record.isKicked(at: now), sourceIPs: sourceIPs,
-                    typesSeen: types.map(SensorTypeSeenJSON.init), dailyCounters: counters.map(SensorCounterJSON.init))
-                print(try ManagementOutput.json(detail))
-            } else {
-                print(Self.text(record, settings: settings, sourceIPs: sourceIPs, types: types,
-                                counters: counters, days: days, now: now))
+            guard (1...SensorAdministration.maximumDetailDays).contains(days) else {
+                throw ValidationError("--days \(days) is outside 1…\(SensorAdministration.maximumDetailDays)")
             }
         }
 
-        static func text(_ record: SensorRecord, settings: ServerSettings, sourceIPs: [SensorSourceIP],
-                         types: [SensorTypeSeen], counters: [DailyCounter], days: Int, now: Date) -> String {
+        func run(on store: any D4Store) async throws {
+            let detail = try await SensorAdministration(store: store).detail(of: uuid, days: days)
+            if json {
+                print(try ManagementOutput.json(SensorDetailJSON(detail)))
+            } else {
+                print(Self.text(detail))
+            }
+        }
+
+        static func text(_ detail: SensorDetail) -> String {
+            let record = detail.record, sourceIPs = detail.sourceIPs, types = detail.typesSeen
+            let counters = detail.dailyCounters, days = detail.days
             let key = record.key.map { "set (\(ManagementOutput.grouped($0.count)) bytes)" } ?? "server default"
-            let backlog = record.maxBacklog.map { "\(ManagementOutput.grouped($0)) frames" }
-                ?? "\(ManagementOutput.grouped(settings.defaultMaxBacklog)) frames (server default)"
+            let backlog = "\(ManagementOutput.grouped(detail.effectiveMaxBacklog)) frames"
+                + (detail.usesDefaultMaxBacklog ? " (server default)" : "")
             let kicked = record.kickedUntil.map {
-                ManagementOutput.time($0) + (record.isKicked(at: now) ? " (in force)" : " (over)")
+                ManagementOutput.time($0) + (detail.kicked ? " (in force)" : " (over)")
             } ?? "-"
             let lastError = record.lastError.map {
                 "\(ManagementOutput.time(record.lastErrorAt)): \(ManagementOutput.printable($0))"

@@ -1,8 +1,10 @@
 import ArgumentParser
+import D4Administration
 import D4Store
 import Foundation
 
 /// `d4 sensors`: list, inspect and administer the sensors known to a server's data directory.
+/// Each subcommand parses, calls `SensorAdministration`, and prints what it returned.
 struct SensorsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sensors",
@@ -12,45 +14,44 @@ struct SensorsCommand: AsyncParsableCommand {
         printed. \(ManagementHelp.liveEffect)
 
         A sensor gets a record when it first connects or registers, or when an administrator \
-        pre-registers it: approve, block, set-key and set-limit create the record of a UUID the \
-        store does not know yet (it must be a version-4 UUID, as the server requires).
+        pre-registers it: approve, block, set-key, set-limit and describe create the record of a UUID \
+        the store does not know yet (it must be a version-4 UUID, as the server requires).
         """,
         subcommands: [List.self, Show.self, Approve.self, Reject.self, Block.self, Unblock.self,
-                      Kick.self, SetKey.self, SetLimit.self])
-}
-
-// MARK: - Shared steps
-
-extension SensorsCommand {
-    /// The sensor's record, or nil when the store has none and the caller may create it (only
-    /// version-4 UUIDs: the server would refuse any other, so a record for one is a mistake).
-    static func recordOrCreatable(_ uuid: UUID, in store: SQLiteStore) async throws -> SensorRecord? {
-        if let record = try await store.sensor(uuid) { return record }
-        try Validation.checkUUIDVersion4(uuid)
-        return nil
-    }
-
-    /// The sensor's record; a UUID the store does not know is an error.
-    static func existingRecord(_ uuid: UUID, in store: SQLiteStore) async throws -> SensorRecord {
-        guard let record = try await store.sensor(uuid) else { throw StoreError.sensorNotFound(uuid) }
-        return record
-    }
-
-    /// What to tell the operator after a pre-registration: the new record's state and what it
-    /// still needs before the sensor can connect.
-    static func creationNotice(_ uuid: UUID, state: SensorState, hasKey: Bool, mode: ServerMode) -> String {
-        let text = SensorUUIDArgument.text(uuid)
-        var lines = ["sensor \(text) was not in the store: created it (pre-registered), state \(state.rawValue)"]
-        if !hasKey {
-            lines.append("it has no key of its own: the server default key applies (`d4 sensors set-key \(text)` sets one)")
-        }
-        if mode == .registration && state == .pending {
-            lines.append("the server is in registration mode: the sensor may connect once approved (`d4 sensors approve \(text)`)")
-        }
-        return lines.joined(separator: "\n")
-    }
+                      Kick.self, SetKey.self, SetLimit.self, Describe.self])
 
     static let stateChangeReachesServer = "a running server applies this to open connections within about a second"
+
+    /// The notices of a change as the CLI prints them: each sentence, with the command that acts on it.
+    static func lines(_ notices: [AdministrationNotice]) -> [String] {
+        notices.map { notice in
+            switch notice {
+            case .defaultKeyApplies(let uuid):
+                "\(notice) (`d4 sensors set-key \(SensorUUIDArgument.text(uuid))` sets one)"
+            case .awaitsApproval(let uuid):
+                "\(notice) (`d4 sensors approve \(SensorUUIDArgument.text(uuid))`)"
+            case .noDefaultKey:
+                "note: \(notice)"
+            case .sourceIPsBlocklisted(true):
+                "\(notice) (`d4 blocklist ip list`)"
+            case .sourceIPsBlocklisted(false):
+                "\(notice) (--block-ips would)"
+            case .stillOnBlocklist(let addresses):
+                "still on the IP blocklist (`d4 blocklist ip remove IP` lifts it): \(addresses.joined(separator: ", "))"
+            default:
+                notice.description
+            }
+        }
+    }
+
+    /// The state transition of a change: "sensor X: pending → approved; …", or the notices of a
+    /// pre-registration.
+    static func transition(_ change: SensorChange, closes: Bool = false) -> [String] {
+        let text = SensorUUIDArgument.text(change.uuid)
+        guard let before = change.before, let after = change.after else { return lines(change.notices) }
+        let suffix = closes ? " (they are closed)" : ""
+        return ["sensor \(text): \(before.state.rawValue) → \(after.state.rawValue); \(stateChangeReachesServer)\(suffix)"] + lines(change.notices)
+    }
 }
 
 // MARK: - approve
@@ -69,21 +70,13 @@ extension SensorsCommand {
         @OptionGroup var data: DataDirectoryOptions
         @Argument(help: "Sensor UUID.", transform: SensorUUIDArgument.parse) var uuid: UUID
 
-        func run(on store: SQLiteStore) async throws {
-            let before = try await SensorsCommand.recordOrCreatable(uuid, in: store)
-            let text = SensorUUIDArgument.text(uuid)
-            if let before, before.state == .approved {
-                print("sensor \(text) is already approved; nothing changed")
+        func run(on store: any D4Store) async throws {
+            let change = try await SensorAdministration(store: store).approve(uuid)
+            guard change.changed else {
+                print("sensor \(SensorUUIDArgument.text(uuid)) is already approved; nothing changed")
                 return
             }
-            if before?.blockSourceIPs == true { try await store.setBlockSourceIPs(uuid, false) }
-            try await store.setSensorState(uuid, .approved)
-            if let before {
-                print("sensor \(text): \(before.state.rawValue) → approved; \(SensorsCommand.stateChangeReachesServer)")
-            } else {
-                let mode = try await store.settings().mode
-                print(SensorsCommand.creationNotice(uuid, state: .approved, hasKey: false, mode: mode))
-            }
+            print(SensorsCommand.transition(change).joined(separator: "\n"))
         }
     }
 }
@@ -108,17 +101,16 @@ extension SensorsCommand {
         @Flag(help: "Delete the pending record instead of blocking the sensor (it may register again).")
         var remove = false
 
-        func run(on store: SQLiteStore) async throws {
-            let record = try await SensorsCommand.existingRecord(uuid, in: store)
+        func run(on store: any D4Store) async throws {
             let text = SensorUUIDArgument.text(uuid)
-            guard record.state == .pending else {
-                throw ManagementError("sensor \(text) is \(record.state.rawValue), not pending: only pending registrations can be rejected (use `d4 sensors block \(text)`)")
+            do {
+                _ = try await SensorAdministration(store: store).reject(uuid, remove: remove)
+            } catch AdministrationError.notPending(_, let state) {
+                throw ManagementError("sensor \(text) is \(state.rawValue), not pending: only pending registrations can be rejected (use `d4 sensors block \(text)`)")
             }
             if remove {
-                try await store.removeSensor(uuid)
                 print("pending registration of sensor \(text) removed; the sensor may register again")
             } else {
-                try await store.setSensorState(uuid, .blocked)
                 print("registration of sensor \(text) rejected: the sensor is blocked and cannot register again (`d4 sensors unblock \(text)` undoes this)")
             }
         }
@@ -144,25 +136,18 @@ extension SensorsCommand {
         @Flag(name: .customLong("block-ips"), help: "Also blocklist every source IP the sensor connects from.")
         var blockIPs = false
 
-        func run(on store: SQLiteStore) async throws {
-            let before = try await SensorsCommand.recordOrCreatable(uuid, in: store)
+        func run(on store: any D4Store) async throws {
+            let change = try await SensorAdministration(store: store).block(uuid, blockSourceIPs: blockIPs)
             let text = SensorUUIDArgument.text(uuid)
-            // The flag follows this command exactly: `block` after `block --block-ips` stops blocking IPs.
-            let flagChanges = (before?.blockSourceIPs ?? false) != blockIPs
-            if let before, before.state == .blocked, !flagChanges {
+            if !change.changed, let before = change.before {
                 print("sensor \(text) is already blocked\(before.blockSourceIPs ? " (with its source IPs)" : ""); nothing changed")
                 return
             }
-            // The flag first: when the state turns blocked, the server must already see it.
-            if flagChanges { try await store.setBlockSourceIPs(uuid, blockIPs) }
-            if before?.state != .blocked { try await store.setSensorState(uuid, .blocked) }
-            switch before?.state {
-            case nil: print("sensor \(text) was not in the store: created it (pre-registered), state blocked")
-            case .blocked?: print("sensor \(text) stays blocked")
-            case let state?: print("sensor \(text): \(state.rawValue) → blocked; \(SensorsCommand.stateChangeReachesServer) (they are closed)")
+            if change.before?.state == .blocked {
+                print((["sensor \(text) stays blocked"] + SensorsCommand.lines(change.notices)).joined(separator: "\n"))
+            } else {
+                print(SensorsCommand.transition(change, closes: true).joined(separator: "\n"))
             }
-            print(blockIPs ? "every source IP it connects from is added to the IP blocklist (`d4 blocklist ip list`)"
-                           : "its source IPs are not blocklisted (--block-ips would)")
         }
     }
 
@@ -180,25 +165,15 @@ extension SensorsCommand {
         @OptionGroup var data: DataDirectoryOptions
         @Argument(help: "Sensor UUID.", transform: SensorUUIDArgument.parse) var uuid: UUID
 
-        func run(on store: SQLiteStore) async throws {
-            let before = try await SensorsCommand.existingRecord(uuid, in: store)
-            let text = SensorUUIDArgument.text(uuid)
-            guard before.state == .blocked || before.blockSourceIPs else {
-                print("sensor \(text) is not blocked (state \(before.state.rawValue)); nothing changed")
+        func run(on store: any D4Store) async throws {
+            let change = try await SensorAdministration(store: store).unblock(uuid)
+            guard change.changed, let before = change.before else {
+                print("sensor \(SensorUUIDArgument.text(uuid)) is not blocked (state \(change.before?.state.rawValue ?? "unknown")); nothing changed")
                 return
             }
-            if before.blockSourceIPs { try await store.setBlockSourceIPs(uuid, false) }
-            if before.state == .blocked { try await store.setSensorState(uuid, .approved) }
-            print("sensor \(text): \(before.state.rawValue) → approved; \(SensorsCommand.stateChangeReachesServer)")
-
-            let networks = try await store.blockedIPs().compactMap { IPNetwork($0.ip) }
-            let stillBlocked = try await store.sourceIPs(of: uuid).map(\.ip).filter { ip in
-                guard let address = IPAddress(ip) else { return false }
-                return networks.contains { $0.contains(address) }
-            }
-            if !stillBlocked.isEmpty {
-                print("still on the IP blocklist (`d4 blocklist ip remove IP` lifts it): \(stillBlocked.joined(separator: ", "))")
-            }
+            // "blocked → approved" also when only the IP flag was cleared on an approved sensor.
+            print("sensor \(SensorUUIDArgument.text(uuid)): \(before.state.rawValue) → approved; \(SensorsCommand.stateChangeReachesServer)")
+            for line in SensorsCommand.lines(change.notices) { print(line) }
         }
     }
 }
@@ -215,23 +190,58 @@ extension SensorsCommand {
             Useful after changing its key or limits. To keep it out for good, use `block`.
             """)
         static let commandPath = "sensors kick"
-        static let maximumSeconds = 7 * 86_400
 
         @OptionGroup var data: DataDirectoryOptions
         @Argument(help: "Sensor UUID.", transform: SensorUUIDArgument.parse) var uuid: UUID
         @Option(help: "How long connections are refused, in seconds (1…604800).") var seconds = 30
 
         func validate() throws {
-            guard (1...Self.maximumSeconds).contains(seconds) else {
-                throw ValidationError("--seconds \(seconds) is outside 1…\(Self.maximumSeconds) (a week); to keep a sensor out longer, block it")
+            guard (1...SensorAdministration.maximumKickSeconds).contains(seconds) else {
+                throw ValidationError("--seconds \(seconds) is outside 1…\(SensorAdministration.maximumKickSeconds) (a week); to keep a sensor out longer, block it")
             }
         }
 
-        func run(on store: SQLiteStore) async throws {
-            _ = try await SensorsCommand.existingRecord(uuid, in: store)
-            let until = Date().addingTimeInterval(TimeInterval(seconds))
-            try await store.kickSensor(uuid, until: until)
+        func run(on store: any D4Store) async throws {
+            let change = try await SensorAdministration(store: store).kick(uuid, seconds: seconds)
+            let until = change.after?.kickedUntil
             print("sensor \(SensorUUIDArgument.text(uuid)) kicked until \(ManagementOutput.time(until)) (\(seconds) s): a running server closes its connections within about a second and refuses it until then")
+        }
+    }
+}
+
+// MARK: - describe
+
+extension SensorsCommand {
+    struct Describe: ManagementCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a sensor's description and contact mail.",
+            discussion: """
+            What the operator knows of the sensor, shown by `list` and `show` (at most 1,000 and 320 \
+            characters). An option left out keeps its value; an empty value clears it. A UUID the \
+            store does not know is pre-registered (pending).
+            """)
+        static let commandPath = "sensors describe"
+
+        @OptionGroup var data: DataDirectoryOptions
+        @Argument(help: "Sensor UUID.", transform: SensorUUIDArgument.parse) var uuid: UUID
+        @Option(help: "What and where the sensor is, e.g. \"university darknet /24, Luxembourg\".") var description: String?
+        @Option(help: "Whom to contact about the sensor.") var mail: String?
+
+        func validate() throws {
+            if description == nil && mail == nil { throw ValidationError("give --description and/or --mail") }
+        }
+
+        func run(on store: any D4Store) async throws {
+            let change = try await SensorAdministration(store: store).describe(uuid, description: description, contactMail: mail)
+            let text = SensorUUIDArgument.text(uuid)
+            if !change.changed {
+                print("sensor \(text): description and contact mail unchanged")
+                return
+            }
+            for line in SensorsCommand.lines(change.notices) { print(line) }
+            if let after = change.after {
+                print("sensor \(text): description \"\(ManagementOutput.printable(after.description, limit: 60))\", contact mail \"\(ManagementOutput.printable(after.contactMail, limit: 60))\"")
+            }
         }
     }
 }

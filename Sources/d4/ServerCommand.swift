@@ -1,4 +1,5 @@
 import ArgumentParser
+import D4Administration
 import D4Analysis
 import D4AnalysisService
 import D4Archive
@@ -16,6 +17,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import CSystemShims
+import D4Basics
 
 /// `d4 server`: receive D4 streams from sensors, check every frame, store the streams by type, feed
 /// the analyzer queues and keep per-sensor statistics. Runs with no arguments on a fresh machine.
@@ -68,34 +70,16 @@ struct ServerCommand: AsyncParsableCommand {
 
     func run() async throws {
         lineBufferStandardOutput()  // start-up lines reach a pipe (scripts, tests) at once
+        LogSetup.bootstrap(verbose: verbose)
         var logger = Logger(label: "d4.server")
         logger.logLevel = verbose ? .debug : .info
         let environment = ProcessInfo.processInfo.environment
-        let store: SQLiteStore
+        let store: any D4Store
         do { store = try data.openOrCreateStore() } catch { throw fail("server", error) }
 
         // Settings given on the command line are persisted, so management commands see them.
         do {
-            let modeText = mode ?? environment["D4_MODE"]
-            let keyFile = defaultKeyFile ?? environment["D4_DEFAULT_KEY_FILE"]
-            let window = replayWindow ?? environment["D4_REPLAY_WINDOW"].flatMap(Int.init)
-            var chosenMode: ServerMode?
-            if let modeText {
-                guard let parsed = ServerMode(rawValue: modeText) else {
-                    throw ValidationError("--mode \"\(modeText)\": use shared-secret or registration")
-                }
-                chosenMode = parsed
-            }
-            var defaultKey: Data?
-            if let keyFile {
-                guard let bytes = FileManager.default.contents(atPath: keyFile) else { throw ValidationError("cannot read \(keyFile)") }
-                defaultKey = Data(ReferenceConfigDirectory.keyBytes(fromFileContent: [UInt8](bytes)))
-            }
-            _ = try await store.updateSettings { settings in
-                if let chosenMode { settings.mode = chosenMode }
-                if let defaultKey { settings.defaultKey = defaultKey }
-                if let window { settings.replayWindowSeconds = window }
-            }
+            try await ServerStartup(store: store).apply(try startSettings(environment: environment))
         } catch {
             throw fail("server", error)
         }
@@ -109,7 +93,24 @@ struct ServerCommand: AsyncParsableCommand {
         }
     }
 
-    private func serve(store: SQLiteStore, logger: Logger) async throws {
+    /// --mode, --default-key-file and --replay-window (or their environment variables), checked.
+    private func startSettings(environment: [String: String]) throws -> ServerStartup.StartSettings {
+        var settings = ServerStartup.StartSettings()
+        if let modeText = mode ?? environment["D4_MODE"] {
+            guard let parsed = ServerMode(rawValue: modeText) else {
+                throw ValidationError("--mode \"\(modeText)\": use shared-secret or registration")
+            }
+            settings.mode = parsed
+        }
+        if let keyFile = defaultKeyFile ?? environment["D4_DEFAULT_KEY_FILE"] {
+            guard let bytes = FileManager.default.contents(atPath: keyFile) else { throw ValidationError("cannot read \(keyFile)") }
+            settings.defaultKey = Data(ReferenceConfigDirectory.keyBytes(fromFileContent: [UInt8](bytes)))
+        }
+        settings.replayWindowSeconds = replayWindow ?? environment["D4_REPLAY_WINDOW"].flatMap(Int.init)
+        return settings
+    }
+
+    private func serve(store: any D4Store, logger: Logger) async throws {
         // First, so a SIGTERM that arrives during start-up is a clean stop too, not a kill.
         d4_install_stop_handlers()
         let environment = ProcessInfo.processInfo.environment
@@ -121,12 +122,11 @@ struct ServerCommand: AsyncParsableCommand {
             if created { print("made a self-signed TLS certificate: \(data.url.appendingPathComponent("tls/cert.pem").path)") }
             identity = loaded
         }
-        if try await store.users().isEmpty {
-            let password = Self.oneTimePassword()
-            try await store.addUser(name: "admin", password: password, role: "admin", mustChangePassword: true)
+        let bootstrap = ServerStartup(store: store)
+        if let admin = try await bootstrap.ensureAdminAccount() {
             print("""
             made the admin account — shown once, write it down:
-              user: admin   password: \(password)   (must be changed at first login; `d4 users passwd admin`)
+              user: \(admin.name)   password: \(admin.oneTimePassword)   (must be changed at first login; `d4 users passwd \(admin.name)`)
             """)
         }
 
@@ -139,15 +139,10 @@ struct ServerCommand: AsyncParsableCommand {
         let recovery = try ArchiveRecovery.finishInterruptedWork(configuration: archive)
         if !recovery.compressed.isEmpty { logger.info("compressed \(recovery.compressed.count) files left open by an earlier stop") }
 
-        let demoFolder = demo ? try await prepareDemo(store: store) : nil
+        let demoFolder = demo ? try await prepareDemo(bootstrap) : nil
         let liveAnalysis = !noLiveAnalysis
-        let builtinDefined = try await store.queues().contains { $0.name == LiveAnalyzer.builtinQueueName }
-        if liveAnalysis, !builtinDefined {
-            try await store.defineQueue(LiveAnalyzer.builtinQueueDefinition())
-        } else if !liveAnalysis, builtinDefined {
-            // Without its consumer the queue would only hold frames in memory.
-            try await store.removeQueue(LiveAnalyzer.builtinQueueName)
-        }
+        _ = try await bootstrap.reconcileBuiltinQueues(running: liveAnalysis ? [LiveAnalyzer.builtinQueueDefinition()] : [],
+                                                       reserved: [LiveAnalyzer.builtinQueueName])
         let queues = QueueHub(specs: try await store.queues().compactMap(QueueSpec.init(definition:)))
         // Subscribed before ingest starts, so that the analyzer sees every session from its first frame.
         var analyzer: LiveAnalyzer?
@@ -236,16 +231,24 @@ struct ServerCommand: AsyncParsableCommand {
         print("stopped cleanly")
     }
 
-    private func webListenAddresses() throws -> [WebListenAddress] {
-        if let text = webListen ?? ProcessInfo.processInfo.environment["D4_WEB_LISTEN"] {
-            return try text.split(separator: ",").map { part in
-                guard let address = WebListenAddress(parsing: part.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--web-listen \"\(part)\": use HOST:PORT, [IPv6]:PORT or :PORT")
-                }
-                return address
+    private func webListenAddresses() throws -> [ListenAddress] {
+        try Self.addresses(webListen ?? ProcessInfo.processInfo.environment["D4_WEB_LISTEN"], option: "--web-listen", defaultPort: 7000)
+    }
+
+    private func listenAddresses() throws -> [ListenAddress] {
+        try Self.addresses(listen ?? ProcessInfo.processInfo.environment["D4_LISTEN"], option: "--listen", defaultPort: 4443)
+    }
+
+    /// A comma-separated list of HOST:PORT; by default every interface: dual stack when the machine has
+    /// IPv6, else IPv4 only.
+    private static func addresses(_ text: String?, option: String, defaultPort: Int) throws -> [ListenAddress] {
+        guard let text else { return [ListenAddress(host: hasIPv6 ? "::" : "0.0.0.0", port: defaultPort)] }
+        return try text.split(separator: ",").map { part in
+            guard let address = ListenAddress(parsing: part.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("\(option) \"\(part)\": use HOST:PORT, [IPv6]:PORT or :PORT")
             }
+            return address
         }
-        return [WebListenAddress(host: Self.hasIPv6 ? "::" : "0.0.0.0", port: 7000)]
     }
 
     private static var hasIPv6: Bool {
@@ -255,37 +258,17 @@ struct ServerCommand: AsyncParsableCommand {
         return true
     }
 
-    private func listenAddresses() throws -> [ListenAddress] {
-        if let text = listen ?? ProcessInfo.processInfo.environment["D4_LISTEN"] {
-            return try text.split(separator: ",").map { part in
-                guard let address = ListenAddress(parsing: part.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--listen \"\(part)\": use HOST:PORT, [IPv6]:PORT or :PORT")
-                }
-                return address
-            }
-        }
-        // Dual stack when the machine has IPv6, else IPv4 only.
-        return [ListenAddress(host: Self.hasIPv6 ? "::" : "0.0.0.0", port: 4443)]
-    }
-
     private static func describe(_ address: SocketAddress) -> String {
         guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
         return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
-    }
-
-    private static func oneTimePassword() -> String {
-        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        var generator = SystemRandomNumberGenerator()
-        return String((0 ..< 20).map { _ in alphabet.randomElement(using: &generator)! })
     }
 
     private static let demoUUID = UUID(uuidString: "d4d4d4d4-0000-4000-8000-00000000de30")!
     private static let demoKey = Array("demo sensor key — not for production".utf8)
 
     /// Registers the demo sensor before the server admits anyone; returns the folder of its captures.
-    private func prepareDemo(store: SQLiteStore) async throws -> URL {
-        try await store.upsertSensor(SensorRecord(uuid: Self.demoUUID, key: Data(Self.demoKey), state: .approved,
-                                                  description: "demo sensor (d4 server --demo)"))
+    private func prepareDemo(_ bootstrap: ServerStartup) async throws -> URL {
+        try await bootstrap.registerBuiltinSensor(uuid: Self.demoUUID, key: Data(Self.demoKey), description: "demo sensor (d4 server --demo)")
         let folder = data.url.appendingPathComponent("demo")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder

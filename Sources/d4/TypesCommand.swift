@@ -1,4 +1,5 @@
 import ArgumentParser
+import D4Administration
 import D4Protocol
 import D4Store
 import Foundation
@@ -27,18 +28,12 @@ struct TypesCommand: AsyncParsableCommand {
         types.sorted().map(\.description).joined(separator: ", ")
     }
 
-    /// Type 254 frames must follow a type 2 meta header on the same connection: accepting one
-    /// without the other is almost always a mistake, so it is pointed out.
-    static func pairingNote(_ accepted: Set<UInt8>) -> String? {
-        let extended = FrameType.extended.rawValue, meta = FrameType.metaHeader.rawValue
-        if accepted.contains(extended) && !accepted.contains(meta) {
-            return "note: type 254 is accepted but type 2 is not: 254 streams must start with a type-2 meta header, so they are all refused"
-        }
-        if accepted.contains(meta) && !accepted.contains(extended) {
-            return "note: type 2 is accepted but type 254 is not: meta headers are useless without the 254 frames they describe"
-        }
-        return nil
+    /// The notices of a change, one line each.
+    static func lines(_ notices: [AdministrationNotice]) -> [String] {
+        notices.map { "note: \($0)" }
     }
+
+    static func frameTypes(_ numbers: Set<UInt8>) -> [FrameType] { numbers.map(FrameType.init(_:)) }
 }
 
 extension TypesCommand {
@@ -55,15 +50,11 @@ extension TypesCommand {
             if types.isEmpty { throw ValidationError("give at least one type") }
         }
 
-        func run(on store: SQLiteStore) async throws {
-            let wanted = Set(types.map(\.rawValue))
-            let before = try await store.settings().acceptedTypes
-            let after = try await store.updateSettings { $0.acceptedTypes.formUnion(wanted) }.acceptedTypes
-            let added = wanted.subtracting(before)
-            if !added.isEmpty { print("now accepted: \(TypesCommand.names(added.map(FrameType.init(_:))))") }
-            let already = wanted.intersection(before)
-            if !already.isEmpty { print("already accepted: \(TypesCommand.names(already.map(FrameType.init(_:))))") }
-            if let note = TypesCommand.pairingNote(after) { print(note) }
+        func run(on store: any D4Store) async throws {
+            let change = try await TypeAdministration(store: store).accept(Set(types.map(\.rawValue)))
+            if !change.changed.isEmpty { print("now accepted: \(TypesCommand.names(TypesCommand.frameTypes(change.changed)))") }
+            if !change.unchanged.isEmpty { print("already accepted: \(TypesCommand.names(TypesCommand.frameTypes(change.unchanged)))") }
+            for line in TypesCommand.lines(change.notices) { print(line) }
         }
     }
 
@@ -80,16 +71,11 @@ extension TypesCommand {
             if types.isEmpty { throw ValidationError("give at least one type") }
         }
 
-        func run(on store: SQLiteStore) async throws {
-            let unwanted = Set(types.map(\.rawValue))
-            let before = try await store.settings().acceptedTypes
-            let after = try await store.updateSettings { $0.acceptedTypes.subtract(unwanted) }.acceptedTypes
-            let removed = unwanted.intersection(before)
-            if !removed.isEmpty { print("now refused: \(TypesCommand.names(removed.map(FrameType.init(_:))))") }
-            let already = unwanted.subtracting(before)
-            if !already.isEmpty { print("already refused: \(TypesCommand.names(already.map(FrameType.init(_:))))") }
-            if after.isEmpty { print("note: no type is accepted any more: every connection is refused") }
-            if let note = TypesCommand.pairingNote(after) { print(note) }
+        func run(on store: any D4Store) async throws {
+            let change = try await TypeAdministration(store: store).refuse(Set(types.map(\.rawValue)))
+            if !change.changed.isEmpty { print("now refused: \(TypesCommand.names(TypesCommand.frameTypes(change.changed)))") }
+            if !change.unchanged.isEmpty { print("already refused: \(TypesCommand.names(TypesCommand.frameTypes(change.unchanged)))") }
+            for line in TypesCommand.lines(change.notices) { print(line) }
         }
     }
 
@@ -102,17 +88,8 @@ extension TypesCommand {
         @OptionGroup var data: DataDirectoryOptions
         @Flag(help: "Print JSON instead of a table.") var json = false
 
-        struct Entry: Encodable {
-            var type: Int
-            var name: String?
-            var accepted: Bool
-        }
-
-        func run(on store: SQLiteStore) async throws {
-            let accepted = try await store.settings().acceptedTypes
-            let known = (UInt8.min...UInt8.max).map(FrameType.init(_:)).filter { $0.name != nil }
-            let others = accepted.map(FrameType.init(_:)).filter { $0.name == nil }.sorted()
-            let entries = (known + others).map { Entry(type: Int($0.rawValue), name: $0.name, accepted: accepted.contains($0.rawValue)) }
+        func run(on store: any D4Store) async throws {
+            let (entries, notices) = try await TypeAdministration(store: store).list()
             if json {
                 print(try ManagementOutput.json(entries))
                 return
@@ -120,7 +97,7 @@ extension TypesCommand {
             print(ManagementOutput.table(header: ["TYPE", "NAME", "ACCEPTED"], rows: entries.map {
                 [String($0.type), $0.name ?? "-", $0.accepted ? "yes" : "no"]
             }))
-            if let note = TypesCommand.pairingNote(accepted) { print(note) }
+            for line in TypesCommand.lines(notices) { print(line) }
         }
     }
 }

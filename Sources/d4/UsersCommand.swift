@@ -1,4 +1,5 @@
 import ArgumentParser
+import D4Administration
 import D4Store
 import Foundation
 
@@ -6,14 +7,14 @@ import Foundation
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
-        abstract: "Manage the web/API users of a D4 server (its data directory).",
+        abstract: "Manage the web/API users of a D4 server (its data directory): add, list, passwd, role.",
         discussion: """
         Passwords are read from --password-file FILE, else typed twice with echo off on a \
         terminal, else read from standard input (one line; its final newline is dropped) — never \
         from the command line, which other users can see. At least 8 characters. \
         A running server checks logins against the store, so changes apply to the next login.
         """,
-        subcommands: [Add.self, List.self, Passwd.self])
+        subcommands: [Add.self, List.self, Passwd.self, Role.self])
 
     /// The password from the file, the terminal or standard input, in that order of preference.
     static func readPassword(file: String?, for name: String) throws -> String {
@@ -49,12 +50,13 @@ extension UsersCommand {
             }
         }
 
-        func run(on store: SQLiteStore) async throws {
+        func run(on store: any D4Store) async throws {
+            let users = UserAdministration(store: store)
             // Checked before asking for a password that would then be thrown away.
-            if try await store.users().contains(where: { $0.name == name }) { throw StoreError.userExists(name) }
+            try await users.checkNewUser(name: name, role: role)
             let password = try UsersCommand.readPassword(file: passwordFile, for: name)
-            try await store.addUser(name: name, password: password, role: role, mustChangePassword: mustChangePassword)
-            print("user \(name) added (role \(role)\(mustChangePassword ? ", must change the password at the first login" : ""))")
+            let user = try await users.add(name: name, password: password, role: role, mustChangePassword: mustChangePassword)
+            print("user \(user.name) added (role \(user.role)\(user.mustChangePassword ? ", must change the password at the first login" : ""))")
         }
     }
 
@@ -67,8 +69,8 @@ extension UsersCommand {
         @OptionGroup var data: DataDirectoryOptions
         @Flag(help: "Print JSON instead of a table.") var json = false
 
-        func run(on store: SQLiteStore) async throws {
-            let users = try await store.users()
+        func run(on store: any D4Store) async throws {
+            let users = try await UserAdministration(store: store).list()
             if json {
                 print(try ManagementOutput.json(users))
                 return
@@ -93,11 +95,33 @@ extension UsersCommand {
         @Argument(help: "User name.") var name: String
         @Option(help: "File holding the new password (one line).") var passwordFile: String?
 
-        func run(on store: SQLiteStore) async throws {
-            guard try await store.users().contains(where: { $0.name == name }) else { throw StoreError.userNotFound(name) }
+        func run(on store: any D4Store) async throws {
+            let users = UserAdministration(store: store)
+            try await users.checkExisting(name: name)
             let password = try UsersCommand.readPassword(file: passwordFile, for: name)
-            try await store.setPassword(name: name, password: password)
+            try await users.setPassword(name: name, password: password)
             print("password of user \(name) changed")
+        }
+    }
+
+    struct Role: ManagementCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a user's role.",
+            discussion: "Roles: \(UserRecord.roles.sorted().joined(separator: ", ")). Takes effect at the user's next request.")
+        static let commandPath = "users role"
+
+        @OptionGroup var data: DataDirectoryOptions
+        @Argument(help: "User name.") var name: String
+        @Argument(help: "The new role.") var role: String
+
+        func validate() throws {
+            do { try Validation.checkRole(role) } catch { throw ValidationError("\(error)") }
+        }
+
+        func run(on store: any D4Store) async throws {
+            let (before, after) = try await UserAdministration(store: store).setRole(name: name, role: role)
+            print(before.role == after.role ? "user \(name) already has role \(after.role); nothing changed"
+                                            : "user \(name): role \(before.role) → \(after.role)")
         }
     }
 }

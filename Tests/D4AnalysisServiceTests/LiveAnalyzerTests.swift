@@ -1,7 +1,9 @@
 import D4Analysis
 @testable import D4AnalysisService
+import D4Basics
 import D4Queues
 import D4Store
+import D4StoreSQLite
 import Foundation
 import Logging
 import PacketCapture
@@ -106,12 +108,12 @@ final class LiveAnalyzerTests: XCTestCase {
         XCTAssertTrue(stored.allSatisfy { !$0.isOngoing }, "stop() closes every attack")
         XCTAssertEqual(statistics.attacksClosed, expected.count)
         for attack in offline.attacks {
-            let live = stored.filter { $0.victim == attack.victim && abs($0.start.timeIntervalSince1970 - attack.start) < 1 }
+            let live = stored.filter { $0.victim == attack.victim && abs($0.start - attack.start) < 1 }
             XCTAssertEqual(live.count, 1, "live attack on \(attack.victim) from \(attack.start)")
             guard let live = live.first else { continue }
             XCTAssertEqual(live.packets, attack.packets, "packets of \(attack.victim)")
             XCTAssertEqual(live.bytes, attack.bytes, "bytes of \(attack.victim)")
-            XCTAssertEqual(live.ports.map(\.port), attack.ports.map { Int($0.port) })
+            XCTAssertEqual(live.ports.map(\.port), attack.ports.map(\.port))
             XCTAssertEqual(live.responses.map(\.kind), attack.responses.map(\.kind))
             XCTAssertEqual(live.monitoredAddresses, 65_536)
         }
@@ -126,7 +128,7 @@ final class LiveAnalyzerTests: XCTestCase {
         XCTAssertEqual(days.first?.scanPackets, offline.botnets.daily.first?.scanPackets)
         XCTAssertEqual(days.first?.isComplete, true)
         let hours = try await store.botnetCounts(period: .hour, since: nil, until: nil)
-        XCTAssertEqual(hours.map(\.start.timeIntervalSince1970), offline.botnets.hourly.map(\.start))
+        XCTAssertEqual(hours.map(\.start), offline.botnets.hourly.map(\.start))
         XCTAssertEqual(hours.map(\.scanPackets).reduce(0, +), offline.botnets.hourly.map(\.scanPackets).reduce(0, +))
         XCTAssertTrue(hours.allSatisfy(\.isComplete))
         XCTAssertGreaterThan(statistics.botnetRowsWritten, 0)

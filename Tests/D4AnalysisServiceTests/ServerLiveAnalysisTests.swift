@@ -1,5 +1,6 @@
 import D4Analysis
 import D4Store
+import D4StoreSQLite
 import D4TestSupport
 import Foundation
 #if canImport(FoundationNetworking)
@@ -79,8 +80,8 @@ final class ServerLiveAnalysisTests: XCTestCase {
             let stored = try XCTUnwrap(attacks.first { $0.victim == planned.victim.description })
             XCTAssertEqual(stored.packets, planned.packets, "\(planned.victim)")
             XCTAssertFalse(stored.isOngoing)
-            XCTAssertEqual(stored.start.timeIntervalSince1970, planned.first, accuracy: 1e-3)
-            XCTAssertEqual(stored.end.timeIntervalSince1970, planned.last, accuracy: 1e-3)
+            XCTAssertEqual(stored.start, planned.first, accuracy: 1e-3)
+            XCTAssertEqual(stored.end, planned.last, accuracy: 1e-3)
             XCTAssertEqual(stored.monitoredAddresses, 65_536)
         }
         let days = try await store.botnetCounts(period: .day, since: nil, until: nil)

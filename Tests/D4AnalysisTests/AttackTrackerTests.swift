@@ -1,4 +1,6 @@
 import D4Analysis
+import D4Basics
+import D4Results
 import PacketCapture
 import XCTest
 

@@ -1,4 +1,5 @@
 import D4Analysis
+import D4Basics
 import PacketCapture
 import XCTest
 

@@ -1,4 +1,5 @@
 import D4Analysis
+import D4Basics
 import PacketCapture
 
 /// Dissected packets built directly, for unit tests of the classifier and the tracker.

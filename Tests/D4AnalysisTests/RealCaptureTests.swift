@@ -1,5 +1,6 @@
 import D4TestSupport
 import D4Analysis
+import D4Basics
 import Foundation
 import PacketCapture
 import XCTest

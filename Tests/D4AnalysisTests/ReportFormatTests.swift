@@ -1,4 +1,5 @@
 import D4Analysis
+import D4Results
 import Foundation
 import PacketCapture
 import XCTest
@@ -45,7 +46,7 @@ final class ReportFormatTests: XCTestCase {
     }
 
     func testBotnetReportRoundTrips() throws {
-        let period = BotnetPeriodCount(start: 1_700_000_000 - 800, period: "hour", miraiSources: 5, miraiPackets: 9,
+        let period = BotnetPeriodCount(start: 1_700_000_000 - 800, period: .hour, miraiSources: 5, miraiPackets: 9,
                                        netisSources: 1, netisPackets: 2, scannerSources: 12, scanPackets: 40,
                                        topPorts: [PortScanCount(ipProtocol: "TCP", port: 23, service: "telnet", sources: 5,
                                                                 packets: 9)], truncated: false)

@@ -1,4 +1,5 @@
 import D4Analysis
+import D4Basics
 import Foundation
 import PacketCapture
 import XCTest

@@ -1,4 +1,5 @@
 import D4Store
+import D4StoreSQLite
 import Foundation
 import XCTest
 

@@ -27,11 +27,11 @@ final class SensorsListShowTests: CLITestCase {
         XCTAssertEqual(decoded.count, 2)
         let firstJSON = try XCTUnwrap(decoded.first { $0["uuid"] as? String == first.uuidString.lowercased() })
         XCTAssertEqual(firstJSON["state"] as? String, "approved")
-        XCTAssertEqual(firstJSON["key"] as? String, "own")
-        XCTAssertEqual(firstJSON["keyBytes"] as? Int, key.count)
+        XCTAssertEqual(firstJSON["has_own_key"] as? Bool, true)
+        XCTAssertEqual(firstJSON["key_bytes"] as? Int, key.count)
         let secondJSON = try XCTUnwrap(decoded.first { $0["uuid"] as? String == second.uuidString.lowercased() })
-        XCTAssertEqual(secondJSON["key"] as? String, "server default")
-        XCTAssertEqual(secondJSON["lastError"] as? String, "HMAC mismatch")
+        XCTAssertEqual(secondJSON["has_own_key"] as? Bool, false)
+        XCTAssertEqual(secondJSON["last_error"] as? String, "HMAC mismatch")
     }
 
     func testListFiltersByStateAndSaysWhenEmpty() async throws {
@@ -72,10 +72,10 @@ final class SensorsListShowTests: CLITestCase {
         let json = try d4Succeeds(["sensors", "show", uuid.uuidString, "--json"]).stdout
         XCTAssertFalse(json.contains("Sup3r"))
         let decoded = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        XCTAssertEqual(decoded["effectiveMaxBacklog"] as? Int, 500)
-        XCTAssertEqual((decoded["sourceIPs"] as? [Any])?.count, 2)
-        XCTAssertEqual((decoded["typesSeen"] as? [Any])?.count, 2)
-        XCTAssertEqual((decoded["dailyCounters"] as? [Any])?.count, 3, "total, per type, per IP of the sensor")
+        XCTAssertEqual(decoded["effective_max_backlog"] as? Int, 500)
+        XCTAssertEqual((decoded["source_ips"] as? [Any])?.count, 2)
+        XCTAssertEqual((decoded["types_seen"] as? [Any])?.count, 2)
+        XCTAssertEqual((decoded["daily_counters"] as? [Any])?.count, 3, "total, per type, per IP of the sensor")
     }
 
     func testShowOfASensorWithoutKeyOrHistory() async throws {

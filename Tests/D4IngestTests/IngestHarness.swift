@@ -1,5 +1,6 @@
 import CZlib
 import D4Archive
+import D4Basics
 import D4Protocol
 import D4Queues
 import D4Store
@@ -13,6 +14,7 @@ import NIOPosix
 import NIOSSL
 import XCTest
 @testable import D4Ingest
+import D4StoreSQLite
 
 /// A real ingest server on 127.0.0.1 with a real SQLite store and archive in a temp directory.
 final class IngestHarness: Sendable {

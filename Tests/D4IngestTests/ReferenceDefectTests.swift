@@ -1,4 +1,5 @@
 import D4Archive
+import D4Basics
 import D4Protocol
 import D4Store
 import D4TLS

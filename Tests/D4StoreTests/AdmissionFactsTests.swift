@@ -35,7 +35,7 @@ final class AdmissionFactsTests: XCTestCase {
         XCTAssertEqual(facts.maxBacklog(for: approved), 5)
         XCTAssertEqual(facts.maxBacklog(for: blocked), 77)
         XCTAssertEqual(facts.blockedIPs, ["192.0.2.1"])
-        XCTAssertEqual(facts.blockedNetworks.map(\.text).sorted(), ["10.0.0.0/8", "2001:db8::/32"])
+        XCTAssertEqual(facts.blockedNetworks.map(\.description).sorted(), ["10.0.0.0/8", "2001:db8::/32"])
         let generation = try await store.changeGeneration()
         XCTAssertEqual(facts.generation, generation)
 

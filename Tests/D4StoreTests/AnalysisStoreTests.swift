@@ -1,29 +1,31 @@
-@testable import D4Store
+import D4Results
+import D4Store
 import Foundation
 import XCTest
 
-/// Attacks and botnet counts of the live analyzer: upserts while running, closing, queries, reopening,
-/// and migrating a database written before the analysis tables existed.
+/// Attacks and botnet counts of the live analyzer: upserts while running, closing, queries, reopening.
 final class AnalysisStoreTests: XCTestCase {
     static func attack(id: String, victim: String = "203.0.113.10", start: TimeInterval = 0, end: TimeInterval = 120,
                        packets: Int = 600, ongoing: Bool = true, node: String = "") -> AttackRecord {
-        AttackRecord(
-            id: id, node: node, victim: victim, start: Moment.at(start), end: Moment.at(end), isOngoing: ongoing,
-            packets: packets, bytes: packets * 40, ipProtocol: "TCP", protocols: ["TCP"],
+        AttackRecord(Attack(
+            id: id, victim: victim, start: Moment.at(start).timeIntervalSince1970, end: Moment.at(end).timeIntervalSince1970,
+            packets: packets, bytes: packets * 40, sensorAddresses: packets / 2, sensorAddressesEstimated: false,
+            ipProtocol: "TCP", protocols: ["TCP"],
             ports: [.init(ipProtocol: "TCP", port: 80, service: "http", packets: packets)],
-            responses: [.init(kind: "SYN/ACK", packets: packets)], sensorAddresses: packets / 2,
-            sensorAddressesEstimated: false, peakPacketsPerSecond: 9, peakMinuteRate: 5.5,
+            responses: [.init(kind: "SYN/ACK", packets: packets)], peakPacketsPerSecond: 9, peakMinuteRate: 5.5,
             meanPacketsPerSecond: 5, estimatedPacketsPerSecond: 327_680, estimatedPeakPacketsPerSecond: nil,
-            monitoredAddresses: 65_536, monitoredShare: "configured", updatedAt: Moment.at(end + 1))
+            monitoredAddresses: 65_536, monitoredShareSource: "configured", isOngoing: ongoing),
+            node: node, updatedAt: Moment.at(end + 1))
     }
 
     static func hour(_ index: Int, mirai: Int, complete: Bool) -> BotnetCountRecord {
-        BotnetCountRecord(
-            period: .hour, start: Moment.at(Double(index) * 3600), miraiSources: mirai, miraiPackets: mirai * 3,
-            netisSources: 2, netisPackets: 7, scannerSources: 400, scanPackets: 9000,
+        BotnetCountRecord(BotnetPeriodCount(
+            start: Moment.at(Double(index) * 3600).timeIntervalSince1970, period: .hour, miraiSources: mirai,
+            miraiPackets: mirai * 3, netisSources: 2, netisPackets: 7, scannerSources: 400, scanPackets: 9000,
             topPorts: [.init(ipProtocol: "TCP", port: 23, service: "telnet", sources: mirai, packets: mirai * 3),
                        .init(ipProtocol: "UDP", port: 53413, service: nil, sources: 2, packets: 7)],
-            truncated: false, isComplete: complete, updatedAt: Moment.at(Double(index) * 3600 + 60))
+            truncated: false),
+            isComplete: complete, updatedAt: Moment.at(Double(index) * 3600 + 60))
     }
 
     func testAttackIsUpdatedThenClosedAndNeverReopened() async throws {
@@ -102,9 +104,9 @@ final class AnalysisStoreTests: XCTestCase {
         let (store, _) = try makeStore()
         try await store.upsertBotnetCounts([Self.hour(0, mirai: 10, complete: false)])
         try await store.upsertBotnetCounts([Self.hour(0, mirai: 25, complete: true), Self.hour(1, mirai: 4, complete: false)])
-        let day = BotnetCountRecord(
-            period: .day, start: Date(timeIntervalSince1970: 1_763_942_400), miraiSources: 27, miraiPackets: 87,
-            netisSources: 2, netisPackets: 14, scannerSources: 700, scanPackets: 18_000, topPorts: [], truncated: true,
+        let day = BotnetCountRecord(BotnetPeriodCount(
+            start: 1_763_942_400, period: .day, miraiSources: 27, miraiPackets: 87, netisSources: 2, netisPackets: 14,
+            scannerSources: 700, scanPackets: 18_000, topPorts: [], truncated: true),
             isComplete: false, updatedAt: Moment.at(3700))
         try await store.upsertBotnetCounts([day])
 
@@ -116,7 +118,7 @@ final class AnalysisStoreTests: XCTestCase {
         XCTAssertEqual(days, [day])
 
         var unaligned = Self.hour(0, mirai: 1, complete: false)
-        unaligned.start = Moment.at(30)
+        unaligned.start = Moment.at(30).timeIntervalSince1970
         await assertThrowsStoreError { try await store.upsertBotnetCounts([unaligned]) }
         var negative = Self.hour(2, mirai: 1, complete: false)
         negative.scanPackets = -5
@@ -124,38 +126,19 @@ final class AnalysisStoreTests: XCTestCase {
     }
 
     func testResultsSurviveReopen() async throws {
-        let temporary = try TemporaryStore()
+        let fixture = try StoreFixture()
         let attack = Self.attack(id: "kept", ongoing: false)
         let hour = Self.hour(3, mirai: 12, complete: true)
         do {
-            let store = try temporary.open()
+            let store = try fixture.open()
             try await store.upsertAttacks([attack])
             try await store.upsertBotnetCounts([hour])
-            try store.close()
+            try await store.close()
         }
-        let reopened = try temporary.open()
+        let reopened = try fixture.open()
         let attacks = try await reopened.attacks(AttackQuery())
         XCTAssertEqual(attacks, [attack])
         let hours = try await reopened.botnetCounts(period: .hour, since: nil, until: nil)
         XCTAssertEqual(hours, [hour])
-    }
-
-    /// A database left by a d4 version that knew only the first migration opens, keeps its data and
-    /// gains the analysis tables.
-    func testVersionOneDatabaseMigrates() async throws {
-        let temporary = try TemporaryStore()
-        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: temporary.path).deletingLastPathComponent().path,
-                                                withIntermediateDirectories: true)
-        try SQLiteSchema.createDatabase(path: temporary.path, upTo: "v1-initial", then: """
-            INSERT INTO queues (name, type, meta_type, sensors, capacity, drop_policy)
-            VALUES ('old-queue', 1, NULL, '[]', 10, 'drop-oldest')
-            """)
-        let queue = QueueDefinition(name: "old-queue", type: 1, capacity: 10, dropPolicy: "drop-oldest")
-        let migrated = try temporary.open()
-        let queues = try await migrated.queues()
-        XCTAssertEqual(queues, [queue])
-        try await migrated.upsertAttacks([Self.attack(id: "after-migration")])
-        let attacks = try await migrated.attacks(AttackQuery())
-        XCTAssertEqual(attacks.map(\.id), ["after-migration"])
     }
 }

@@ -2,10 +2,10 @@ import D4Store
 import Foundation
 import XCTest
 
-/// A server restart reopens the same file: everything written before must be there.
+/// A server restart reopens the same store: everything written before must be there.
 final class PersistenceTests: XCTestCase {
     func testEverythingSurvivesReopen() async throws {
-        let temporary = try TemporaryStore()
+        let fixture = try StoreFixture()
         let uuid = sensorUUID()
         let key = Data([0x26, 0x3c, 0x3e, 0x22, 0x27, 0x00, 0xff])
         let queue = QueueDefinition(name: "q1", type: 8, sensors: [uuid], capacity: 3)
@@ -15,7 +15,7 @@ final class PersistenceTests: XCTestCase {
 
         var generation: Int64 = 0
         do {
-            let store = try temporary.openWithFastPasswordHashing()
+            let store = try fixture.openWithFastPasswordHashing()
             _ = try await store.updateSettings { $0.mode = .registration; $0.defaultKey = Data("dk".utf8) }
             _ = try await store.registerSensor(uuid: uuid, key: key, description: "desc", contactMail: "m@x")
             try await store.setSensorState(uuid, .approved)
@@ -25,10 +25,10 @@ final class PersistenceTests: XCTestCase {
             try await store.addUser(name: "admin", password: "password123", role: "admin")
             try await store.defineQueue(queue)
             generation = try await store.changeGeneration()
-            try store.close()
+            try await store.close()
         }
 
-        let reopened = try temporary.open()
+        let reopened = try fixture.open()
         let settings = try await reopened.settings()
         XCTAssertEqual(settings.mode, .registration)
         XCTAssertEqual(settings.defaultKey, Data("dk".utf8))
@@ -59,28 +59,5 @@ final class PersistenceTests: XCTestCase {
         try await reopened.apply(batch)
         let total = try await reopened.dailyCounters(day: Moment.day, sensor: uuid).first { $0.type == nil && $0.sourceIP == nil }
         XCTAssertEqual(total?.frames, 10)
-    }
-
-    func testNewDatabaseFileIsReadableByItsOwnerOnly() throws {
-        let temporary = try TemporaryStore()
-        _ = try temporary.open()
-        let attributes = try FileManager.default.attributesOfItem(atPath: temporary.path)
-        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, "it holds keys and password hashes")
-    }
-
-    func testCreatesMissingDirectoryAndReportsUnopenablePath() async throws {
-        let temporary = try TemporaryStore()
-        let nested = temporary.directory.appendingPathComponent("a/b/c/d4.sqlite").path
-        _ = try SQLiteStore(path: nested)
-        XCTAssertTrue(FileManager.default.fileExists(atPath: nested))
-
-        let blocker = temporary.directory.appendingPathComponent("file").path
-        _ = FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
-        do {
-            _ = try SQLiteStore(path: blocker + "/d4.sqlite")
-            XCTFail("a path below a regular file cannot be opened")
-        } catch let error as StoreError {
-            XCTAssertTrue(error.description.hasPrefix("database error:"), error.description)
-        }
     }
 }

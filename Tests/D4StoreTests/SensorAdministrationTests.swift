@@ -127,7 +127,7 @@ final class SensorAdministrationTests: XCTestCase {
 
     func testAdmissionFailureLogIsBounded() async throws {
         let (store, _) = try makeStore()
-        let limit = SQLiteStore.admissionFailureLogLimit
+        let limit = StoreLimits.admissionFailureLog
         for index in 0..<(limit + 5) {
             try await store.recordAdmissionFailure(sensor: nil, sourceIP: nil, reason: "r\(index)", at: Moment.at(Double(index)))
         }

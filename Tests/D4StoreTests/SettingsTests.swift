@@ -48,9 +48,9 @@ final class SettingsTests: XCTestCase {
     }
 
     func testConcurrentUpdatesAllApply() async throws {
-        let (store, temporary) = try makeStore()
+        let (store, fixture) = try makeStore()
         // Two stores on one file behave like two processes (or nodes) sharing the database.
-        let second = try temporary.open()
+        let second = try fixture.open()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<10 {
                 let target = index.isMultiple(of: 2) ? store : second

@@ -1,42 +1,64 @@
-@testable import D4Store
+import D4Store
+import D4StoreFactory
 import Foundation
 import XCTest
 
-/// A fresh SQLite file in its own temporary directory, removed when the test ends.
-final class TemporaryStore {
+/// The store under test: the store contract suite (every test of this target that goes through
+/// `makeStore()`) runs against the driver named by `$D4_TEST_STORE` — `sqlite` (the default) today;
+/// a PostgreSQL driver adds its scheme here and runs the same suite. Tests of one driver's own
+/// behaviour (files, migrations) live in a file named after the driver.
+enum StoreUnderTest {
+    static var driver: String { ProcessInfo.processInfo.environment["D4_TEST_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? "sqlite" }
+}
+
+/// A fresh store location of the driver under test, removed when the test ends; `open()` can be
+/// called again (a restart, or a second writer on the same store).
+final class StoreFixture: @unchecked Sendable {
     let directory: URL
-    var path: String { directory.appendingPathComponent("data/d4.sqlite").path }
+    let location: StoreLocation
 
     init() throws {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("d4store-tests-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        switch StoreUnderTest.driver {
+        case "sqlite": location = .sqlite(path: directory.appendingPathComponent("data/d4.sqlite").path)
+        case let other: throw XCTSkip("D4_TEST_STORE=\(other): no such store driver in this build")
+        }
     }
 
-    func open() throws -> SQLiteStore { try SQLiteStore(path: path) }
+    /// For tests of the SQLite driver itself: the file's path.
+    var sqlitePath: String {
+        guard case .sqlite(let path) = location else { preconditionFailure("not a SQLite fixture") }
+        return path
+    }
+
+    func open() throws -> any D4Store { try StoreFactory.open(location) }
 
     /// A store whose new password hashes use fewer PBKDF2 iterations: the KDF in a debug build takes
     /// seconds at the production count. Hashes record their count, so both kinds verify.
-    func openWithFastPasswordHashing() throws -> SQLiteStore {
-        try SQLiteStore(path: path, passwordIterations: 1_000)
+    func openWithFastPasswordHashing() throws -> any D4Store {
+        var options = StoreFactory.Options()
+        options.passwordIterations = 1_000
+        return try StoreFactory.open(location, options: options)
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 }
 
 extension XCTestCase {
-    /// Opens a store on a new temporary file; the file is deleted at the end of the test.
-    func makeStore() throws -> (SQLiteStore, TemporaryStore) {
-        let temporary = try TemporaryStore()
-        addTeardownBlock { _ = temporary }
-        return (try temporary.open(), temporary)
+    /// Opens a store of the driver under test at a new location, removed at the end of the test.
+    func makeStore() throws -> (any D4Store, StoreFixture) {
+        let fixture = try StoreFixture()
+        addTeardownBlock { _ = fixture }
+        return (try fixture.open(), fixture)
     }
 
-    /// Like `makeStore()`, with fast password hashing (see `TemporaryStore.openWithFastPasswordHashing`).
-    func makeStoreWithFastPasswordHashing() throws -> (SQLiteStore, TemporaryStore) {
-        let temporary = try TemporaryStore()
-        addTeardownBlock { _ = temporary }
-        return (try temporary.openWithFastPasswordHashing(), temporary)
+    /// Like `makeStore()`, with fast password hashing (see `StoreFixture.openWithFastPasswordHashing`).
+    func makeStoreWithFastPasswordHashing() throws -> (any D4Store, StoreFixture) {
+        let fixture = try StoreFixture()
+        addTeardownBlock { _ = fixture }
+        return (try fixture.openWithFastPasswordHashing(), fixture)
     }
 
     /// Asserts that `body` throws a `StoreError`, equal to `expected` when given; returns the error.

@@ -1,17 +1,17 @@
+import D4Results
 import D4Store
 import Foundation
 import XCTest
 
 final class AttackAndBotnetRoutesTests: XCTestCase {
     private func attack(_ victim: String, start: Double, ongoing: Bool) -> AttackRecord {
-        AttackRecord(id: "attack-\(victim.replacingOccurrences(of: ":", with: "_"))-\(Int(start))", victim: victim, start: Date(timeIntervalSince1970: start),
-                     end: Date(timeIntervalSince1970: start + 300), isOngoing: ongoing, packets: 1500, bytes: 60_000,
-                     ipProtocol: "TCP", protocols: ["TCP"],
-                     ports: [.init(ipProtocol: "TCP", port: 443, service: "https", packets: 1500)],
-                     responses: [.init(kind: "SYN/ACK", packets: 1500)], sensorAddresses: 700,
-                     sensorAddressesEstimated: false, peakPacketsPerSecond: 9, peakMinuteRate: 5, meanPacketsPerSecond: 5,
-                     estimatedPacketsPerSecond: 327_680, estimatedPeakPacketsPerSecond: 589_824,
-                     monitoredAddresses: 65_536, monitoredShare: "configured",
+        AttackRecord(Attack(id: "attack-\(victim.replacingOccurrences(of: ":", with: "_"))-\(Int(start))", victim: victim,
+                            start: start, end: start + 300, packets: 1500, bytes: 60_000, sensorAddresses: 700,
+                            sensorAddressesEstimated: false, ipProtocol: "TCP", protocols: ["TCP"],
+                            ports: [.init(ipProtocol: "TCP", port: 443, service: "https", packets: 1500)],
+                            responses: [.init(kind: "SYN/ACK", packets: 1500)], peakPacketsPerSecond: 9, peakMinuteRate: 5,
+                            meanPacketsPerSecond: 5, estimatedPacketsPerSecond: 327_680, estimatedPeakPacketsPerSecond: 589_824,
+                            monitoredAddresses: 65_536, monitoredShareSource: "configured", isOngoing: ongoing),
                      updatedAt: Date(timeIntervalSince1970: start + 300))
     }
 
@@ -26,8 +26,8 @@ final class AttackAndBotnetRoutesTests: XCTestCase {
             let attacks = try XCTUnwrap(try answer.json()["attacks"] as? [[String: Any]])
             XCTAssertEqual(attacks.map { $0["victim"] as? String }, ["2001:db8::7", "192.0.2.10"])
             let closed = try XCTUnwrap(attacks.last)
-            XCTAssertEqual(closed["start"] as? String, "2025-11-24T16:00:00Z")
-            XCTAssertEqual(closed["end"] as? String, "2025-11-24T16:05:00Z")
+            XCTAssertEqual(closed["start"] as? String, "2025-11-24T16:00:00.000000Z", "the time form of d4 analyze --format json")
+            XCTAssertEqual(closed["end"] as? String, "2025-11-24T16:05:00.000000Z")
             XCTAssertEqual(closed["packets"] as? Int, 1500)
             XCTAssertEqual(closed["protocol"] as? String, "TCP")
             XCTAssertEqual(closed["peak_pps"] as? Double, 9)
@@ -67,11 +67,12 @@ final class AttackAndBotnetRoutesTests: XCTestCase {
     func testBotnetTrendPerHour() async throws {
         try await withWebServer { server in
             let hours = (0 ..< 3).map { hour in
-                BotnetCountRecord(period: .hour, start: Date(timeIntervalSince1970: 1_764_000_000 + Double(hour) * 3600),
-                                  miraiSources: 10 + hour, miraiPackets: 100, netisSources: 2, netisPackets: 20,
-                                  scannerSources: 500, scanPackets: 9000,
-                                  topPorts: [.init(ipProtocol: "TCP", port: 23, service: "telnet", sources: 40, packets: 400)],
-                                  truncated: false, isComplete: hour < 2, updatedAt: Date(timeIntervalSince1970: 1_764_010_000))
+                BotnetCountRecord(BotnetPeriodCount(start: 1_764_000_000 + Double(hour) * 3600, period: .hour, miraiSources: 10 + hour,
+                                                    miraiPackets: 100, netisSources: 2, netisPackets: 20, scannerSources: 500,
+                                                    scanPackets: 9000,
+                                                    topPorts: [.init(ipProtocol: "TCP", port: 23, service: "telnet", sources: 40, packets: 400)],
+                                                    truncated: false),
+                                  isComplete: hour < 2, updatedAt: Date(timeIntervalSince1970: 1_764_010_000))
             }
             try await server.store.upsertBotnetCounts(hours)
             let answer = try await server.get("/api/v1/botnets?period=hour&since=2025-11-24T17:00:00Z")

@@ -1,3 +1,4 @@
+import D4Basics
 @testable import D4Web
 import D4Store
 import Foundation
@@ -45,16 +46,16 @@ final class AuthenticationPartsTests: XCTestCase {
         for bad in ["2023-02-29", "2026-1-25", "2026-11-31", "2026/11/25", "", "2026-11-2x", "२०२६-११-२५"] {
             XCTAssertThrowsError(try RequestParsing.day(bad), bad)
         }
-        XCTAssertEqual(RequestParsing.isoDay("20261125"), "2026-11-25")
+        XCTAssertEqual(UTCDay.isoDate("20261125"), "2026-11-25")
     }
 
     func testListenAddressParsing() {
-        XCTAssertEqual(WebListenAddress(parsing: "[::]:7000"), WebListenAddress(host: "::", port: 7000))
-        XCTAssertEqual(WebListenAddress(parsing: ":7000"), WebListenAddress(host: "::", port: 7000))
-        XCTAssertEqual(WebListenAddress(parsing: "127.0.0.1:0"), WebListenAddress(host: "127.0.0.1", port: 0))
-        XCTAssertNil(WebListenAddress(parsing: "localhost"))
-        XCTAssertNil(WebListenAddress(parsing: "host:70000"))
-        XCTAssertEqual(WebListenAddress.defaultDualStack.description, "[::]:7000")
+        XCTAssertEqual(ListenAddress(parsing: "[::]:7000"), ListenAddress(host: "::", port: 7000))
+        XCTAssertEqual(ListenAddress(parsing: ":7000"), ListenAddress(host: "::", port: 7000))
+        XCTAssertEqual(ListenAddress(parsing: "127.0.0.1:0"), ListenAddress(host: "127.0.0.1", port: 0))
+        XCTAssertNil(ListenAddress(parsing: "localhost"))
+        XCTAssertNil(ListenAddress(parsing: "host:70000"))
+        XCTAssertEqual(ListenAddress.webDefault.description, "[::]:7000")
     }
 
     func testPrometheusLabelEscaping() {

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
+import D4Basics
 @testable import D4Store
 import D4Queues
+import D4StoreSQLite
 import D4TLS
 import D4Web
 import Foundation
@@ -57,7 +59,7 @@ final class WebTestServer: @unchecked Sendable {
         var logger = Logger(label: "d4.web.test")
         logger.logLevel = .warning
         let server = try await WebServer.start(
-            configuration: WebConfiguration(listen: [WebListenAddress(host: "127.0.0.1", port: 0)], transport: transport),
+            configuration: WebConfiguration(listen: [ListenAddress(host: "127.0.0.1", port: 0)], transport: transport),
             store: store, queues: queues, metrics: metrics, logger: logger)
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates([try NIOSSLCertificate(bytes: certificate.certificateDER, format: .der)])

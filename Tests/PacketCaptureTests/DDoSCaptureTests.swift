@@ -1,3 +1,4 @@
+import D4Basics
 import D4TestSupport
 import PacketCapture
 import XCTest

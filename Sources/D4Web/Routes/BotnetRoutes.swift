@@ -1,3 +1,4 @@
+import D4Results
 import D4Store
 import Foundation
 import Hummingbird
@@ -9,68 +10,17 @@ public struct BotnetRoutes: WebRoutes {
 
     public func addRoutes(to api: RouterGroup<WebRequestContext>, environment: WebEnvironment) {
         let store = environment.store
-        api.get("botnets") { request, _ in
-            let query = request.uri.queryParameters
-            let period = try query.get("period").map { text in
-                guard let period = BotnetPeriod(rawValue: text) else {
-                    throw APIError.badRequest("period \"\(text)\": use hour or day")
-                }
-                return period
-            } ?? .day
-            let counts = try await store.botnetCounts(
-                period: period,
-                since: try query.get("since").map { try RequestParsing.time($0, name: "since") },
-                until: try query.get("until").map { try RequestParsing.time($0, name: "until") })
-            return BotnetTrendResponse(period: period.rawValue, counts: counts.map(BotnetCountJSON.init(record:)))
+        api.get("botnets") { request, context in
+            let query = try request.uri.decodeQuery(as: BotnetTrendQuery.self, context: context)
+            let counts = try await store.botnetCounts(period: query.period, since: query.since, until: query.until)
+            return BotnetTrendResponse(period: query.period.rawValue, counts: counts)
         }
     }
 }
 
+/// `{"period": "hour", "counts": [...]}`, each period in its one JSON form (`BotnetCountRecord`: the
+/// fields of `d4 analyze --botnets` plus `node`, `complete` and `updated_at`).
 struct BotnetTrendResponse: ResponseEncodable {
     let period: String
-    let counts: [BotnetCountJSON]
-}
-
-struct BotnetCountJSON: Encodable, Sendable {
-    let record: BotnetCountRecord
-
-    enum CodingKeys: String, CodingKey {
-        case period, start, node, truncated, complete
-        case miraiSources = "mirai_sources"
-        case miraiPackets = "mirai_packets"
-        case netisSources = "netis_sources"
-        case netisPackets = "netis_packets"
-        case scannerSources = "scanner_sources"
-        case scanPackets = "scan_packets"
-        case topPorts = "top_ports"
-        case updatedAt = "updated_at"
-    }
-
-    enum PortKeys: String, CodingKey { case ipProtocol = "protocol", port, service, sources, packets }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        let r = record
-        try c.encode(r.period.rawValue, forKey: .period)
-        try c.encode(r.start, forKey: .start)
-        try c.encode(r.node, forKey: .node)
-        try c.encode(r.miraiSources, forKey: .miraiSources)
-        try c.encode(r.miraiPackets, forKey: .miraiPackets)
-        try c.encode(r.netisSources, forKey: .netisSources)
-        try c.encode(r.netisPackets, forKey: .netisPackets)
-        try c.encode(r.scannerSources, forKey: .scannerSources)
-        try c.encode(r.scanPackets, forKey: .scanPackets)
-        var ports = c.nestedUnkeyedContainer(forKey: .topPorts)
-        for port in r.topPorts {
-            var p = ports.nestedContainer(keyedBy: PortKeys.self)
-            try p.encode(port.ipProtocol, forKey: .ipProtocol)
-            try p.encode(port.port, forKey: .port)
-            try p.encode(port.service, forKey: .service)
-            try p.encode(port.sources, forKey: .sources)
-            try p.encode(port.packets, forKey: .packets)
-        }
-        try c.encode(r.truncated, forKey: .truncated)
-        try c.encode(r.isComplete, forKey: .complete)
-        try c.encode(r.updatedAt, forKey: .updatedAt)
-    }
+    let counts: [BotnetCountRecord]
 }

@@ -1,25 +1,31 @@
+import D4Administration
 import D4Store
 import Hummingbird
 
-/// `GET /api/v1/sensors` and `GET /api/v1/sensors/{uuid}`.
+/// `GET /api/v1/sensors?state=` and `GET /api/v1/sensors/{uuid}?days=`: the registry, in the same JSON
+/// as `d4 sensors list/show --json` (D4Administration's `SensorJSON` and `SensorDetailJSON`).
 public struct SensorRoutes: WebRoutes {
     public init() {}
 
     public func addRoutes(to api: RouterGroup<WebRequestContext>, environment: WebEnvironment) {
-        let store = environment.store
-        api.get("sensors") { _, _ in
-            SensorListResponse(sensors: try await store.sensors().map(SensorJSON.init(record:)))
+        let sensors = SensorAdministration(store: environment.store)
+        api.get("sensors") { request, context in
+            let query = try request.uri.decodeQuery(as: SensorListQuery.self, context: context)
+            return SensorListResponse(sensors: try await sensors.list(state: query.state).map(SensorJSON.init))
         }
-        api.get("sensors/{uuid}") { _, context in
+        api.get("sensors/{uuid}") { request, context in
             let uuid = try RequestParsing.uuid(context.parameters.get("uuid"), name: "sensor")
-            guard let record = try await store.sensor(uuid) else {
-                throw APIError.notFound("sensor \(uuid.uuidString.lowercased()) is not known to this server")
+            let query = try request.uri.decodeQuery(as: SensorDetailQuery.self, context: context)
+            do {
+                return JSONBody(SensorDetailJSON(try await sensors.detail(of: uuid, days: query.days)))
+            } catch StoreError.sensorNotFound {
+                throw APIError.notFound("sensor \(SensorAdministration.text(uuid)) is not known to this server")
             }
-            async let sources = store.sourceIPs(of: uuid)
-            async let types = store.typesSeen(by: uuid)
-            return SensorDetailResponse(sensor: SensorJSON(record: record),
-                                        sourceIPs: try await sources.map(SourceIPJSON.init),
-                                        typesSeen: try await types.map(TypeSeenJSON.init(seen:)))
         }
     }
+}
+
+/// `{"sensors": [...]}`.
+struct SensorListResponse: ResponseEncodable {
+    let sensors: [SensorJSON]
 }

@@ -1,3 +1,4 @@
+import D4Administration
 import D4Store
 import Foundation
 import Hummingbird
@@ -13,13 +14,11 @@ public struct StatisticsRoutes: WebRoutes {
 
     public func addRoutes(to api: RouterGroup<WebRequestContext>, environment: WebEnvironment) {
         let store = environment.store
-        api.get("statistics") { request, _ in
-            let query = request.uri.queryParameters
-            let day = try query.get("day").map { try RequestParsing.day($0) } ?? UTCDay.label(Date())
-            let sensor = try query.get("sensor").map { try RequestParsing.uuid($0, name: "sensor") }
-            let counters = try await store.dailyCounters(day: day, sensor: sensor)
-            return StatisticsResponse(day: RequestParsing.isoDay(day), sensor: sensor,
-                                      counters: counters.map(DailyCounterJSON.init(counter:)))
+        api.get("statistics") { request, context in
+            let query = try request.uri.decodeQuery(as: StatisticsQuery.self, context: context)
+            let counters = try await store.dailyCounters(day: query.day, sensor: query.sensor)
+            return StatisticsResponse(day: UTCDay.isoDate(query.day), sensor: query.sensor,
+                                      counters: counters.map(DailyCounterJSON.init))
         }
     }
 }
@@ -38,24 +37,5 @@ struct StatisticsResponse: ResponseEncodable {
         try container.encode(day, forKey: .day)
         try container.encode(sensor?.uuidString.lowercased(), forKey: .sensor)
         try container.encode(counters, forKey: .counters)
-    }
-}
-
-struct DailyCounterJSON: Encodable, Sendable {
-    let counter: DailyCounter
-
-    enum CodingKeys: String, CodingKey {
-        case day, sensor, type, frames, bytes
-        case sourceIP = "source_ip"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(RequestParsing.isoDay(counter.day), forKey: .day)
-        try container.encode(counter.sensor?.uuidString.lowercased(), forKey: .sensor)
-        try container.encode(counter.type, forKey: .type)
-        try container.encode(counter.sourceIP, forKey: .sourceIP)
-        try container.encode(counter.frames, forKey: .frames)
-        try container.encode(counter.bytes, forKey: .bytes)
     }
 }

@@ -167,6 +167,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
+        .testTarget(name: "D4AdministrationTests", dependencies: ["D4Administration", "D4Store", "D4StoreFactory", "D4Basics"]),
         .testTarget(name: "D4CLITests", dependencies: ["D4Store", "D4StoreSQLite"]),
         .testTarget(name: "D4IngestTests", dependencies: [
             "D4Ingest", "D4Protocol", "D4Store", "D4StoreSQLite", "D4Archive", "D4Queues", "D4TLS", "D4Sensor", "D4TestSupport", "PacketCapture", "CZlib", "D4Basics",

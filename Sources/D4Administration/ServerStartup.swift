@@ -34,6 +34,11 @@ public struct ServerStartup: Sendable {
     public struct QueueReconciliation: Sendable, Equatable {
         public var defined: [String] = []
         public var removed: [String] = []
+
+        public init(defined: [String] = [], removed: [String] = []) {
+            self.defined = defined
+            self.removed = removed
+        }
     }
 
     public static let firstAdminName = "admin"

@@ -26,6 +26,12 @@ public struct TypeAdministration: Sendable {
         public var type: Int
         public var name: String?
         public var accepted: Bool
+
+        public init(type: Int, name: String?, accepted: Bool) {
+            self.type = type
+            self.name = name
+            self.accepted = accepted
+        }
     }
 
     public func accept(_ types: Set<UInt8>) async throws -> Change {

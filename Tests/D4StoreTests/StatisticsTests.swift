@@ -67,6 +67,39 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(perType.map(\.frames).reduce(0, +), 2 * rounds * Int64(sensors.count))
     }
 
+    /// The contract of several nodes on one store: writers with their own connections (store
+    /// instances) apply at the same time, and every counter adds up exactly.
+    func testConcurrentApplyFromSeveralWritersAddsUpExactly() async throws {
+        let (first, fixture) = try makeStore()
+        let writers = [first] + (try (1..<4).map { _ in try fixture.open() })
+        let sensor = sensorUUID()
+        let batchesPerWriter = 25
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, writer) in writers.enumerated() {
+                group.addTask {
+                    for round in 0..<batchesPerWriter {
+                        var batch = StatisticsBatch()
+                        batch.count(day: Moment.day, sensor: sensor, type: 1, sourceIP: "192.0.2.\(index)", frames: 3, bytes: 1_000)
+                        batch.observe(sensor: sensor, type: 1, sourceIP: "192.0.2.\(index)", at: Moment.at(Double(round)))
+                        try await writer.apply(batch)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let applied = Int64(writers.count * batchesPerWriter)
+        let counters = try await first.dailyCounters(day: Moment.day, sensor: sensor)
+        let total = try XCTUnwrap(counters.first { $0.type == nil && $0.sourceIP == nil })
+        XCTAssertEqual(total.frames, 3 * applied)
+        XCTAssertEqual(total.bytes, 1_000 * applied)
+        XCTAssertEqual(counters.filter { $0.sourceIP != nil }.map(\.frames), Array(repeating: 3 * Int64(batchesPerWriter), count: writers.count))
+        let serverWide = try await first.dailyCounters(day: Moment.day, sensor: nil).first { $0.sensor == nil && $0.type == 1 }
+        XCTAssertEqual(serverWide?.bytes, 1_000 * applied)
+        let record = try await first.sensor(sensor)
+        XCTAssertEqual(record?.firstSeen, Moment.at(0))
+        XCTAssertEqual(record?.lastSeen, Moment.at(Double(batchesPerWriter - 1)))
+    }
+
     func testSeenTimesKeepEarliestFirstAndLatestLast() async throws {
         let (store, _) = try makeStore()
         let uuid = sensorUUID()

@@ -50,6 +50,32 @@ final class AttackAndBotnetRoutesTests: XCTestCase {
         }
     }
 
+    /// The API's attack and botnet period are the report's (`d4 analyze --format json`, `--botnets`)
+    /// plus where and when they were stored: same keys, same values, by construction.
+    func testAPIGivesTheReportFieldsPlusNodeAndUpdateTime() async throws {
+        try await withWebServer { server in
+            let record = self.attack("198.51.100.3", start: 1_764_000_000.25, ongoing: true)
+            try await server.store.upsertAttacks([record])
+            let api = try await server.get("/api/v1/attacks/\(record.id)").json()
+            let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: JSONEncoder().encode(record.attack)) as? [String: Any])
+            XCTAssertEqual(Set(api.keys), Set(report.keys).union(["node", "updated_at"]))
+            XCTAssertEqual(api.filter { report[$0.key] != nil } as NSDictionary, report as NSDictionary)
+            XCTAssertEqual(api["start"] as? String, "2025-11-24T16:00:00.250000Z")
+
+            let period = BotnetCountRecord(BotnetPeriodCount(start: 1_764_000_000, period: .hour, miraiSources: 3, miraiPackets: 9,
+                                                             netisSources: 1, netisPackets: 2, scannerSources: 50, scanPackets: 400,
+                                                             topPorts: [], truncated: false),
+                                           isComplete: true, updatedAt: Date(timeIntervalSince1970: 1_764_003_600))
+            try await server.store.upsertBotnetCounts([period])
+            let trend = try await server.get("/api/v1/botnets?period=hour").json()
+            let counts = try XCTUnwrap(trend["counts"] as? [[String: Any]])
+            let served = try XCTUnwrap(counts.first)
+            let reported = try XCTUnwrap(try JSONSerialization.jsonObject(with: JSONEncoder().encode(period.count)) as? [String: Any])
+            XCTAssertEqual(Set(served.keys), Set(reported.keys).union(["node", "complete", "updated_at"]))
+            XCTAssertEqual(served.filter { reported[$0.key] != nil } as NSDictionary, reported as NSDictionary)
+        }
+    }
+
     func testAttackQueriesWithBadValuesAreRefusedWithAReason() async throws {
         try await withWebServer { server in
             for (path, fragment) in [("/api/v1/attacks?victim=banana", "victim"), ("/api/v1/attacks?ongoing=maybe", "ongoing"),

@@ -67,6 +67,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // The server's built-in telescope analyzer: type-1 queue → TelescopeAnalyzer → store.
         .target(name: "D4AnalysisService", dependencies: [

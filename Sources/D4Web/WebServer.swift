@@ -77,3 +77,12 @@ public final class WebServer: Sendable {
         }
     }
 }
+
+/// A started web server in the server's `ServiceGroup`: it holds until the group shuts down (or is
+/// cancelled), then stops as `shutdown()` does.
+extension WebServer: Service {
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
+    }
+}

@@ -191,12 +191,12 @@ struct ServerCommand: AsyncParsableCommand {
             services.append(.init(service: RunningPart(name: "built-in analyzer") { await analyzer.stop() }))
         }
         services += [
-            .init(service: RunningPart(name: "queue socket") { try? await queueSocket.close() }),
+            .init(service: queueSocket),
             .init(service: RunningPart(name: "ingest") {
                 print("shutting down: closing connections and files…")
                 await server.shutdown()
             }),
-            .init(service: RunningPart(name: "web") { await web.shutdown() }),
+            .init(service: web),
         ]
         if retentionDays != nil || retentionBytes != nil {
             let retention = ArchiveRetention(maxAge: retentionDays.map { $0 * 86400 }, maxTotalBytes: retentionBytes)

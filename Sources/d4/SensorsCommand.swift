@@ -218,7 +218,7 @@ extension SensorsCommand {
             discussion: """
             What the operator knows of the sensor, shown by `list` and `show` (at most 1,000 and 320 \
             characters). An option left out keeps its value; an empty value clears it. A UUID the \
-            store does not know is pre-registered (pending).
+            store does not know is pre-registered (pending). \(ManagementHelp.liveEffect)
             """)
         static let commandPath = "sensors describe"
 

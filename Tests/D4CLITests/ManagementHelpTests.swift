@@ -7,11 +7,11 @@ final class ManagementHelpTests: CLITestCase {
     func testEveryCommandHasHelpAndChangingOnesMentionTheRunningServer() throws {
         let changing = [
             ["sensors", "approve"], ["sensors", "reject"], ["sensors", "block"], ["sensors", "unblock"],
-            ["sensors", "kick"], ["sensors", "set-key"], ["sensors", "set-limit"],
+            ["sensors", "kick"], ["sensors", "set-key"], ["sensors", "set-limit"], ["sensors", "describe"],
             ["blocklist", "ip", "add"], ["blocklist", "ip", "remove"], ["types", "accept"], ["types", "refuse"],
         ]
         let readOnly = [["sensors", "list"], ["sensors", "show"], ["blocklist", "ip", "list"], ["types", "list"],
-                        ["users", "add"], ["users", "list"], ["users", "passwd"]]
+                        ["users", "add"], ["users", "list"], ["users", "passwd"], ["users", "role"]]
         for command in changing + readOnly {
             let result = try d4(command + ["--help"], dataDir: false)
             XCTAssertEqual(result.status, 0, "\(command): \(result.stderr)")

@@ -129,4 +129,20 @@ final class SensorsAdministrationTests: CLITestCase {
         XCTAssertEqual(createdRecord?.maxBacklog, 7)
         XCTAssertEqual(createdRecord?.state, .pending)
     }
+
+    func testDescribeSetsDescriptionAndMailShownByList() async throws {
+        let uuid = UUID()
+        let out = try d4Succeeds(["sensors", "describe", uuid.uuidString, "--description", "campus darknet /24", "--mail", "noc@example.org"]).stdout
+        XCTAssertTrue(out.contains("created it") && out.contains("campus darknet /24"), out)
+        var record = try await store.sensor(uuid)
+        XCTAssertEqual(record?.description, "campus darknet /24")
+        XCTAssertEqual(record?.contactMail, "noc@example.org")
+        try d4Succeeds(["sensors", "describe", uuid.uuidString, "--mail", ""])
+        record = try await store.sensor(uuid)
+        XCTAssertEqual(record?.description, "campus darknet /24", "an option left out keeps its value")
+        XCTAssertEqual(record?.contactMail, "")
+        XCTAssertTrue(try d4Succeeds(["sensors", "list"]).stdout.contains("campus darknet /24"))
+        XCTAssertTrue(try d4Succeeds(["sensors", "describe", uuid.uuidString, "--mail", ""]).stdout.contains("unchanged"))
+        XCTAssertNotEqual(try d4(["sensors", "describe", uuid.uuidString]).status, 0, "nothing to set is a usage error")
+    }
 }

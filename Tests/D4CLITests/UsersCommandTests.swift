@@ -64,4 +64,18 @@ final class UsersCommandTests: CLITestCase {
         let users = try await store.users()
         XCTAssertEqual(users.map(\.name), ["carol"])
     }
+
+    func testRoleChangesTheRoleAndRefusesUnknownRolesAndUsers() async throws {
+        try d4Succeeds(["users", "add", "carol"], stdin: Data("passw0rd-carol".utf8))
+        XCTAssertEqual(try d4Succeeds(["users", "role", "carol", "admin"]).stdout, "user carol: role user → admin\n")
+        let users = try await store.users()
+        XCTAssertEqual(users.first?.role, "admin")
+        XCTAssertTrue(try d4Succeeds(["users", "role", "carol", "admin"]).stdout.contains("nothing changed"))
+        let badRole = try d4(["users", "role", "carol", "root"])
+        XCTAssertNotEqual(badRole.status, 0)
+        XCTAssertTrue(badRole.stderr.contains("role \"root\" is invalid"), badRole.stderr)
+        let unknown = try d4(["users", "role", "dave", "user"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertEqual(unknown.stderr, "d4 users role: error: user \"dave\" not found\n")
+    }
 }

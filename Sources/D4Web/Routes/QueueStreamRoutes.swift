@@ -15,11 +15,7 @@ public struct QueueStreamRoutes: WebRoutes {
         let batchSize = max(1, environment.configuration.streamBatchSize)
         api.get("queues/{name}/stream") { request, context in
             let name = try context.parameters.require("name")
-            let formatText = request.uri.queryParameters.get("format") ?? QueueStreamFormat.ndjson.rawValue
-            guard let format = QueueStreamFormat(rawValue: formatText) else {
-                let choices = QueueStreamFormat.allCases.map(\.rawValue).joined(separator: " or ")
-                throw APIError.badRequest("format \"\(formatText)\" is unknown; use \(choices)")
-            }
+            let format = try request.uri.decodeQuery(as: QueueStreamQuery.self, context: context).format
             let subscription: QueueSubscription
             do {
                 subscription = try hub.subscribe(name)

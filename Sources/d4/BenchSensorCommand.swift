@@ -143,6 +143,7 @@ struct BenchSensorCommand: AsyncParsableCommand {
         var network = settings
         network.destination = .tls(host: "127.0.0.1", port: server.port)
         network.trust = .pinned(certificate.fingerprint)
+        LogSetup.bootstrap(verbose: false)
         var logger = Logger(label: "d4.bench")
         logger.logLevel = .error
         let runner = SensorRunner(settings: network, logger: logger)

@@ -95,6 +95,7 @@ struct SensorCommand: AsyncParsableCommand {
         } catch {
             throw fail("sensor", error)
         }
+        LogSetup.bootstrap(verbose: verbose)
         var logger = Logger(label: "d4.sensor")
         logger.logLevel = verbose ? .debug : .info
         if insecure {

@@ -14,6 +14,7 @@ import Prometheus
 /// Series:
 /// - `d4_frames_accepted_total{type}`, `d4_bytes_accepted_total{type}` (counters)
 /// - `d4_connections_open` (gauge)
+/// - `d4_web_login_failures_total`, `d4_web_logins_throttled_total` (counters)
 /// - `d4_queue_depth{queue}`, `d4_queue_consumers{queue}` (gauges),
 ///   `d4_queue_enqueued_total{queue}`, `d4_queue_delivered_total{queue}`, `d4_queue_dropped_total{queue}` (counters)
 /// - with `bootstrapMetricsSystem()`: Hummingbird's `http_requests_total` etc. per route template.
@@ -35,13 +36,24 @@ public final class D4Metrics: Sendable {
 
     public let registry: PrometheusCollectorRegistry
     private let connectionsOpen: Prometheus.Gauge
+    private let loginFailures: Prometheus.Counter
+    private let loginsRefused: Prometheus.Counter
     private let counters = NIOLockedValueBox<[Int: (frames: Prometheus.Counter, bytes: Prometheus.Counter)]>([:])
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         connectionsOpen = registry.makeGauge(descriptor: MetricNameDescriptor(
             namespace: "d4", metricName: "connections_open", unitName: "", helpText: "Sensor connections open now."))
+        loginFailures = registry.makeCounter(descriptor: MetricNameDescriptor(
+            namespace: "d4", metricName: "web_login_failures", unitName: "total",
+            helpText: "API logins refused for a wrong user name or password."))
+        loginsRefused = registry.makeCounter(descriptor: MetricNameDescriptor(
+            namespace: "d4", metricName: "web_logins_throttled", unitName: "total",
+            helpText: "API logins refused without a password check: too many failures, or too many checks at once."))
     }
+
+    public func recordLoginFailure() { loginFailures.increment() }
+    public func recordLoginThrottled() { loginsRefused.increment() }
 
     /// Makes swift-metrics users (Hummingbird's request metrics, other libraries) report into this
     /// registry. Call once per process, before anything creates a metric.

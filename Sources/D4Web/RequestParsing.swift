@@ -4,6 +4,9 @@ import Hummingbird
 
 /// Validation of path and query values, each failure a 400 saying what was expected.
 enum RequestParsing {
+    /// 9999-12-31T23:59:59Z: times beyond cannot be stored or printed as ISO 8601.
+    static let maximumEpochSeconds: Double = 253_402_300_799
+
     static func uuid(_ text: String?, name: String) throws -> UUID {
         guard let text, let uuid = UUID(uuidString: text) else {
             throw APIError.badRequest("\(name) \"\(text ?? "")\" is not a UUID (expected e.g. 3b1f2c4e-8a9d-4f00-9c1e-2a5b6c7d8e9f)")
@@ -14,9 +17,14 @@ enum RequestParsing {
     /// A moment as ISO-8601 UTC (`2026-11-25T10:00:00Z`, with a fraction or an offset), a day
     /// (`2026-11-25`, its start) or seconds since the epoch.
     static func time(_ text: String, name: String) throws -> Date {
-        if let seconds = Double(text), seconds.isFinite { return Date(timeIntervalSince1970: seconds) }
-        if let seconds = ISO8601Time.epochSeconds(from: text) { return Date(timeIntervalSince1970: seconds) }
-        if let date = try? civilDay(text) { return Date(timeIntervalSince1970: Double(date.startEpochSeconds)) }
+        let seconds = Double(text).flatMap { $0.isFinite ? $0 : nil } ?? ISO8601Time.epochSeconds(from: text)
+            ?? (try? civilDay(text)).map { Double($0.startEpochSeconds) }
+        if let seconds {
+            guard abs(seconds) <= maximumEpochSeconds else {
+                throw APIError.badRequest("\(name) \"\(text)\" is out of range: use a time between years 1 and 9999")
+            }
+            return Date(timeIntervalSince1970: seconds)
+        }
         throw APIError.badRequest("\(name) \"\(text)\" is not a time; use ISO-8601 UTC (2026-11-25T10:00:00Z), a day (2026-11-25) or epoch seconds")
     }
 

@@ -1,4 +1,5 @@
 import D4Basics
+import Foundation
 
 /// Where and how the web server listens, and how long it trusts a verified password.
 public struct WebConfiguration: Sendable {
@@ -11,6 +12,12 @@ public struct WebConfiguration: Sendable {
     public var credentialCacheCapacity: Int
     /// Most items taken from a queue and written per chunk round of a stream.
     public var streamBatchSize: Int
+    /// Back-off after failed logins, per source address and per user name.
+    var loginThrottle = LoginThrottle.Configuration()
+    /// Password hashes computed at once (PBKDF2 takes a core for tenths of a second), and how many
+    /// more may wait; further logins get 503 at once.
+    public var concurrentPasswordChecks = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+    public var waitingPasswordChecks = 16
 
     public init(listen: [ListenAddress] = [.webDefault], transport: WebTransport,
                 credentialCacheLifetime: Duration = .seconds(60), credentialCacheCapacity: Int = 1_024,

@@ -47,7 +47,11 @@ public struct WebService: Service {
         guard !configuration.listen.isEmpty else { throw WebServerError.noListenAddress }
         let credentials = CredentialCache(lifetime: configuration.credentialCacheLifetime,
                                           capacity: configuration.credentialCacheCapacity)
-        let responder = WebRouter.make(environment: environment, routes: routes, credentials: credentials).buildResponder()
+        let logins = LoginGuard(throttle: configuration.loginThrottle, concurrentChecks: configuration.concurrentPasswordChecks,
+                                waitingChecks: configuration.waitingPasswordChecks, metrics: environment.metrics,
+                                logger: environment.logger)
+        let responder = WebRouter.make(environment: environment, routes: routes, credentials: credentials,
+                                       logins: logins).buildResponder()
         let server = try Self.serverBuilder(transport: configuration.transport)
         let bindings = bindings
         try await withThrowingDiscardingTaskGroup { group in

@@ -4,7 +4,7 @@ import D4Basics
 import D4Queues
 import D4StoreSQLite
 import D4TLS
-import D4Web
+@testable import D4Web
 import Foundation
 import Logging
 import NIOCore
@@ -40,7 +40,8 @@ final class WebTestServer: @unchecked Sendable {
         self.baseURL = baseURL
     }
 
-    static func start(queueSpecs: [QueueSpec] = [], plainHTTP: Bool = false) async throws -> WebTestServer {
+    static func start(queueSpecs: [QueueSpec] = [], plainHTTP: Bool = false,
+                      configure: (inout WebConfiguration) -> Void = { _ in }) async throws -> WebTestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("d4web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // Few PBKDF2 iterations: debug builds would spend seconds per verification otherwise.
@@ -58,8 +59,10 @@ final class WebTestServer: @unchecked Sendable {
         let transport: WebTransport = plainHTTP ? .plainHTTP : .https(try ServerIdentity(selfSigned: certificate))
         var logger = Logger(label: "d4.web.test")
         logger.logLevel = .warning
+        var configuration = WebConfiguration(listen: [ListenAddress(host: "127.0.0.1", port: 0)], transport: transport)
+        configure(&configuration)
         let server = try await WebServer.start(
-            configuration: WebConfiguration(listen: [ListenAddress(host: "127.0.0.1", port: 0)], transport: transport),
+            configuration: configuration,
             store: store, queues: queues, metrics: metrics, logger: logger)
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates([try NIOSSLCertificate(bytes: certificate.certificateDER, format: .der)])
@@ -102,8 +105,10 @@ final class WebTestServer: @unchecked Sendable {
         return request
     }
 
-    func get(_ path: String, authorization: String? = basic(user, password)) async throws -> Answer {
-        let response = try await client.execute(request(path, authorization: authorization), timeout: .seconds(60))
+    func get(_ path: String, authorization: String? = basic(user, password), method: HTTPMethod = .GET) async throws -> Answer {
+        var request = request(path, authorization: authorization)
+        request.method = method
+        let response = try await client.execute(request, timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 64 << 20)
         return Answer(status: response.status, headers: response.headers, body: Data(buffer: body))
     }
@@ -136,8 +141,9 @@ extension Data {
 
 /// Runs `body` against a fresh server and always stops the server afterwards.
 func withWebServer(queueSpecs: [QueueSpec] = [], plainHTTP: Bool = false,
+                   configure: (inout WebConfiguration) -> Void = { _ in },
                    _ body: (WebTestServer) async throws -> Void) async throws {
-    let server = try await WebTestServer.start(queueSpecs: queueSpecs, plainHTTP: plainHTTP)
+    let server = try await WebTestServer.start(queueSpecs: queueSpecs, plainHTTP: plainHTTP, configure: configure)
     do {
         try await body(server)
     } catch {
